@@ -1,0 +1,46 @@
+# EdgeEmotion: `make run` and `make test` are the two commands a newcomer needs (README.md).
+SHELL := /bin/bash
+DOTNET ?= dotnet
+PYTHON := /usr/bin/python3
+CONFIG ?= Release
+ARCH := $(shell uname -m)
+RID := $(if $(filter aarch64 arm64,$(ARCH)),linux-arm64,linux-x64)
+BIN := bin
+RESULTS := TestResults
+
+.PHONY: setup build test run models models-tiny bench clean
+
+setup:
+	@bash scripts/setup.sh
+
+# The CLI lands at ./bin/edgeemo (framework-dependent, this machine's architecture).
+build: setup
+	$(DOTNET) publish src/EdgeAgent/EdgeEmotion.EdgeAgent.csproj -c $(CONFIG) -r $(RID) --self-contained false -o $(BIN) -nologo -v quiet
+
+test: setup
+	@rm -rf $(RESULTS)
+	@set +e; $(DOTNET) test EdgeEmotion.sln -c $(CONFIG) -nologo --logger "trx" --logger "console;verbosity=minimal" --results-directory $(RESULTS); rc=$$?; \
+	  $(PYTHON) scripts/test-summary.py $(RESULTS); sum=$$?; \
+	  if [ $$rc -ne 0 ] || [ $$sum -ne 0 ]; then exit 1; fi
+
+# Until the streaming pipeline lands, `run` shows the packs and proves they run as PyTorch did.
+run: build
+	./$(BIN)/edgeemo models list models/packs
+	./$(BIN)/edgeemo models verify models/packs/affect-tiny
+	./$(BIN)/edgeemo models verify models/packs/pain-tiny
+
+# Full-size packs (the paper's widths): generated here, git-ignored.
+models: setup
+	$(PYTHON) models/export/export_packs.py --out models/packs --sizes full tiny
+
+# Re-export the committed tiny packs (after changing models/export).
+models-tiny: setup
+	$(PYTHON) models/export/export_packs.py --out models/packs --sizes tiny
+
+bench: build
+	@for p in models/packs/affect-full models/packs/pain-full; do \
+	  if [ -d $$p ]; then ./$(BIN)/edgeemo bench --pack $$p; else echo "$$p missing: run 'make models' first"; fi; done
+
+clean:
+	rm -rf $(BIN) $(RESULTS)
+	$(DOTNET) clean EdgeEmotion.sln -nologo -v quiet

@@ -1,0 +1,192 @@
+#!/usr/bin/env python3
+"""Check model packs without ONNX Runtime (not available to Python here).
+
+    /usr/bin/python3 models/export/verify_packs.py models/packs/affect-tiny models/packs/pain-tiny
+
+For each pack: the manifest's required fields and consistency, every listed file's sha256 (and
+no unlisted file), each ONNX model's inputs/outputs against the manifest, each golden array's
+shape against the tensor it feeds or checks, and, for audio packs, the log-mel parity cases
+recomputed by an independent NumPy float64 implementation written only from the manifest's
+audio block (the same recipe the C# front end follows) within `logmelTolerance`.
+"""
+
+import hashlib
+import json
+import math
+import os
+import sys
+
+import numpy as np
+import onnx
+
+TOP = ["schemaVersion", "id", "version", "task", "description", "source", "modalities", "fusion",
+       "outputs", "golden", "files"]
+
+
+def sha256(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def io_spec(values, initialisers=()):
+    out = {}
+    for v in values:
+        if v.name in initialisers:
+            continue
+        tt = v.type.tensor_type
+        out[v.name] = (tt.elem_type, [d.dim_value for d in tt.shape.dim])
+    return out
+
+
+def want_spec(entries):
+    return {e["name"]: (onnx.TensorProto.FLOAT, list(e["shape"])) for e in entries}
+
+
+# ---------------------------------------------------------------- log-mel, from the manifest only
+
+
+def hz_to_mel_htk(f):
+    return 2595.0 * np.log10(1.0 + f / 700.0)
+
+
+def mel_to_hz_htk(m):
+    return 700.0 * (10.0 ** (m / 2595.0) - 1.0)
+
+
+def mel_filterbank(a):
+    """[nFft/2+1, nMels] triangular HTK filters, no area normalisation (torchaudio's layout)."""
+    n_freqs = a["nFft"] // 2 + 1
+    freqs = np.linspace(0.0, a["sampleRate"] // 2, n_freqs)
+    mels = np.linspace(hz_to_mel_htk(float(a["fMin"])), hz_to_mel_htk(float(a["fMax"])), a["nMels"] + 2)
+    pts = mel_to_hz_htk(mels)
+    diff = pts[1:] - pts[:-1]
+    slopes = pts[None, :] - freqs[:, None]
+    down = -slopes[:, :-2] / diff[:-1]
+    up = slopes[:, 2:] / diff[1:]
+    return np.maximum(0.0, np.minimum(down, up))
+
+
+def logmel(wave, a):
+    """waveform [segmentSamples] -> normalised log-mel [1, nMels, frames], float64."""
+    assert a["window"] == "hann" and a["center"] and a["padMode"] == "reflect"
+    assert a["melScale"] == "htk" and a["melNorm"] == "none"
+    n_fft, win, hop = a["nFft"], a["winLength"], a["hopLength"]
+    x = np.asarray(wave, dtype=np.float64)
+    x = np.pad(x, (n_fft // 2, n_fft // 2), mode="reflect")  # mirror without repeating the edge
+    frames = 1 + (len(x) - n_fft) // hop
+    n = np.arange(win)
+    window = 0.5 - 0.5 * np.cos(2.0 * math.pi * n / win)  # periodic Hann of winLength
+    left = (n_fft - win) // 2
+    padded = np.zeros(n_fft)
+    padded[left:left + win] = window  # centred in the nFft frame, zeros around
+    idx = np.arange(n_fft)[None, :] + hop * np.arange(frames)[:, None]
+    spec = np.fft.rfft(x[idx] * padded[None, :], axis=1)  # [frames, nFft/2+1]
+    power = np.abs(spec) ** a["power"]
+    mel = power @ mel_filterbank(a)  # [frames, nMels]
+    db = a["dbMultiplier"] * np.log10(np.maximum(mel, a["amin"]))
+    db = np.maximum(db, db.max() - a["topDb"])  # floor relative to the whole segment's max
+    out = (db + a["normOffset"]) / a["normScale"]
+    return out.T[None, :, :]
+
+
+# ---------------------------------------------------------------- checks
+
+
+def verify(pack):
+    problems = []
+    with open(os.path.join(pack, "manifest.json"), encoding="utf-8") as f:
+        m = json.load(f)
+    for k in TOP:
+        if k not in m:
+            problems.append(f"manifest: missing {k}")
+    if m.get("schemaVersion") != 1:
+        problems.append("manifest: schemaVersion != 1")
+
+    # files
+    listed = m["files"]
+    on_disk = set()
+    for root, _, names in os.walk(pack):
+        for name in names:
+            rel = os.path.relpath(os.path.join(root, name), pack).replace(os.sep, "/")
+            if rel != "manifest.json":
+                on_disk.add(rel)
+    for rel in sorted(on_disk - set(listed)):
+        problems.append(f"files: {rel} is not listed")
+    for rel, digest in sorted(listed.items()):
+        if rel not in on_disk:
+            problems.append(f"files: {rel} is missing")
+        elif sha256(os.path.join(pack, rel)) != digest:
+            problems.append(f"files: {rel} sha256 mismatch")
+
+    # models
+    tensors = {}  # (model, tensor) -> shape
+    models = {}
+    for mod in m["modalities"]:
+        b = mod["backbone"]
+        models[mod["name"]] = (b["file"], b["inputs"], b["outputs"])
+        if mod["kind"] not in mod:
+            problems.append(f"modality {mod['name']}: no '{mod['kind']}' block")
+        if mod["backbone"]["outputs"][0]["shape"] != [1, m["fusion"]["featureDim"]]:
+            problems.append(f"modality {mod['name']}: feature shape != [1, featureDim]")
+    fu = m["fusion"]
+    models["fusion"] = (fu["file"], fu["inputs"], fu["outputs"])
+    if [i["modality"] for i in fu["inputs"]] != [mod["name"] for mod in m["modalities"]]:
+        problems.append("fusion: inputs not in modality order")
+    if [o["name"] for o in fu["outputs"]] != [o["name"] for o in m["outputs"]]:
+        problems.append("fusion: output names != outputs[].name")
+    for i in fu["inputs"]:
+        if i["shape"] != [1, fu["window"], fu["featureDim"]]:
+            problems.append(f"fusion: input {i['name']} shape != [1, window, featureDim]")
+    for name, (file, ins, outs) in models.items():
+        proto = onnx.load(os.path.join(pack, file))
+        onnx.checker.check_model(proto)
+        inits = {i.name for i in proto.graph.initializer}
+        if io_spec(proto.graph.input, inits) != want_spec(ins):
+            problems.append(f"{file}: inputs differ from the manifest")
+        if io_spec(proto.graph.output) != want_spec(outs):
+            problems.append(f"{file}: outputs differ from the manifest")
+        for e in ins + outs:
+            tensors[(name, e["name"])] = e["shape"]
+
+    # golden shapes
+    g = m["golden"]
+    for case in g["cases"]:
+        for group in ("inputs", "outputs"):
+            for tensor, rel in case[group].items():
+                arr = np.load(os.path.join(pack, rel))
+                want = tensors.get((case["model"], tensor))
+                if arr.dtype != np.dtype("<f4") or list(arr.shape) != want:
+                    problems.append(f"golden {rel}: {arr.dtype} {list(arr.shape)} != float32 {want}")
+
+    # log-mel parity with an independent implementation
+    audio = [mod for mod in m["modalities"] if mod["kind"] == "audio"]
+    if audio:
+        a = audio[0]["audio"]
+        if not g.get("logmel"):
+            problems.append("golden: audio pack without logmel cases")
+        for case in g.get("logmel", []):
+            wave = np.load(os.path.join(pack, case["waveform"]))
+            expected = np.load(os.path.join(pack, case["expected"]))
+            if wave.shape != (a["segmentSamples"],):
+                problems.append(f"{case['waveform']}: shape {wave.shape}")
+            got = logmel(wave, a)
+            err = float(np.abs(got - expected).max()) if got.shape == expected.shape else float("inf")
+            print(f"  {m['id']} {case['expected']}: numpy float64 vs torchaudio max|diff| = {err:.2e}")
+            if err > g["logmelTolerance"]:
+                problems.append(f"{case['expected']}: log-mel differs by {err:.2e}")
+    return problems
+
+
+def main(argv):
+    failed = 0
+    for pack in argv:
+        problems = verify(pack)
+        for p in problems:
+            print(f"  {pack}: {p}")
+        print(f"{'OK  ' if not problems else 'FAIL'} {pack}")
+        failed += bool(problems)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:] or ["models/packs/affect-tiny", "models/packs/pain-tiny"]))

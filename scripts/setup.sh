@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs the Debian packages EdgeEmotion needs to build, test, run and export models.
+# Idempotent: packages already present are skipped, and apt is not touched when nothing is missing.
+# The .NET SDK itself is a prerequisite (see README.md).
+set -euo pipefail
+
+packages=(
+  # models/export: PyTorch definitions, ONNX export, torchaudio log-mel goldens
+  python3 python3-numpy python3-torch python3-torchvision python3-torchaudio python3-onnx
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "setup: the .NET SDK (10.0) is required and not on PATH; see https://learn.microsoft.com/dotnet/core/install/linux-debian" >&2
+  exit 1
+fi
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#packages[@]} Debian packages present"
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null 2>&1 || { echo "setup: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "setup: done"

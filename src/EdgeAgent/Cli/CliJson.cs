@@ -1,0 +1,48 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace EdgeEmotion.EdgeAgent.Cli;
+
+// Machine-readable (--json) shapes of the CLI's reports. Field names are part of the CLI's
+// contract with fleet scripts: add fields, do not rename them.
+
+internal sealed record PackErrorReport(string Kind, string Location, string Message);
+
+internal sealed record ModelReport(string Model, string File, string Provider, double? MaxAbsError, double Tolerance, bool Passed, string? Problem);
+
+internal sealed record VerifyReport(
+    string Pack,
+    string? Id,
+    string? Version,
+    string? Task,
+    bool Ok,
+    int FilesVerified,
+    IReadOnlyList<ModelReport> Models,
+    PackErrorReport? Error);
+
+internal sealed record PackListEntry(string Directory, string? Id, string? Version, string? Task, IReadOnlyList<string> Modalities, long Bytes, PackErrorReport? Error);
+
+internal sealed record BenchModelReport(
+    string Model,
+    string Provider,
+    int Iterations,
+    double MedianMs,
+    double P95Ms,
+    double MeanMs,
+    double BareMedianMs,
+    double BareMeanMs,
+    double OverheadPercent,
+    long AllocatedBytesPerRun,
+    long BareAllocatedBytesPerRun);
+
+internal sealed record BenchReport(string Pack, string OrtVersion, int ProcessorCount, IReadOnlyList<BenchModelReport> Models);
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    WriteIndented = true,
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(VerifyReport))]
+[JsonSerializable(typeof(IReadOnlyList<PackListEntry>))]
+[JsonSerializable(typeof(BenchReport))]
+internal sealed partial class CliJsonContext : JsonSerializerContext;

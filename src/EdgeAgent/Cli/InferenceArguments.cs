@@ -1,0 +1,88 @@
+using System.CommandLine;
+using EdgeEmotion.Runtime.Inference;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeEmotion.EdgeAgent.Cli;
+
+/// <summary>The options every verb that opens models shares, turned into validated <see cref="InferenceOptions"/>.</summary>
+internal sealed class InferenceArguments
+{
+    public Option<string> Providers { get; } = new("--providers")
+    {
+        Description = "Execution providers in order of preference (tensorrt,cuda,cpu); each is used only if the ONNX Runtime build has it",
+        DefaultValueFactory = _ => "tensorrt,cuda,cpu",
+    };
+
+    public Option<string?> OrtLibrary { get; } = new("--ort-library")
+    {
+        Description = "Path of a native libonnxruntime.so to use instead of the packaged one (Jetson TensorRT build)",
+    };
+
+    public Option<string?> CacheDir { get; } = new("--cache-dir")
+    {
+        Description = "Root of the TensorRT engine and timing caches (default: $EDGEEMO_CACHE_DIR, else ~/.cache/edgeemo)",
+    };
+
+    public Option<int> Threads { get; } = new("--threads")
+    {
+        Description = "Intra-op threads for the CPU provider (0 = ONNX Runtime's choice)",
+        DefaultValueFactory = _ => 0,
+    };
+
+    public Option<bool> Verbose { get; } = new("--verbose", "-v")
+    {
+        Description = "Log provider selection and model loading to stderr",
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Add(Providers);
+        command.Add(OrtLibrary);
+        command.Add(CacheDir);
+        command.Add(Threads);
+        command.Add(Verbose);
+    }
+
+    /// <summary>Builds and validates the options; binds the native library when one is named.</summary>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
+    public InferenceOptions Build(ParseResult result)
+    {
+        List<ExecutionProviderKind> providers;
+        try
+        {
+            providers = result.GetValue(Providers)!
+                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(ExecutionProviderNames.Parse)
+                .ToList();
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentException($"--providers: {e.Message}", e);
+        }
+
+        var options = new InferenceOptions
+        {
+            Providers = providers,
+            NativeLibraryPath = result.GetValue(OrtLibrary),
+            IntraOpThreads = result.GetValue(Threads),
+            CacheDirectory = result.GetValue(CacheDir) ?? DefaultCacheDirectory(),
+        };
+        options.Validate();
+        if (options.NativeLibraryPath is { } path)
+        {
+            OnnxRuntimeLibrary.UseNativeLibrary(path);
+        }
+
+        return options;
+    }
+
+    public ILoggerFactory CreateLoggerFactory(ParseResult result) => LoggerFactory.Create(builder => builder
+        .SetMinimumLevel(result.GetValue(Verbose) ? LogLevel.Information : LogLevel.Warning)
+        .AddSimpleConsole(o => o.SingleLine = true)
+        .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+
+    private static string DefaultCacheDirectory() =>
+        Environment.GetEnvironmentVariable("EDGEEMO_CACHE_DIR") is { Length: > 0 } env
+            ? env
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "edgeemo");
+}

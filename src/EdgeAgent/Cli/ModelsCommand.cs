@@ -1,0 +1,186 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using EdgeEmotion.Runtime.Golden;
+using EdgeEmotion.Runtime.Inference;
+using EdgeEmotion.Runtime.Packs;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeEmotion.EdgeAgent.Cli;
+
+/// <summary><c>edgeemo models list|verify</c>: what packs are here and whether they run as PyTorch did.</summary>
+internal static class ModelsCommand
+{
+    /// <summary>Where packs live on a device; a checkout uses models/packs.</summary>
+    public const string DevicePacksDirectory = "/var/lib/edgeemo/packs";
+
+    public static Command Create()
+    {
+        var command = new Command("models", "Inspect and verify model packs");
+        command.Add(CreateList());
+        command.Add(CreateVerify());
+        return command;
+    }
+
+    private static Command CreateList()
+    {
+        var dir = new Argument<string?>("dir")
+        {
+            Description = $"Folder holding pack folders (default: models/packs if present, else {DevicePacksDirectory})",
+            DefaultValueFactory = _ => null,
+        };
+        var json = new Option<bool>("--json") { Description = "Machine-readable output" };
+        var command = new Command("list", "List the model packs in a folder, with manifest problems") { dir, json };
+        command.SetAction(result =>
+        {
+            var output = result.InvocationConfiguration.Output;
+            var root = result.GetValue(dir) ?? (Directory.Exists("models/packs") ? "models/packs" : DevicePacksDirectory);
+            if (!Directory.Exists(root))
+            {
+                result.InvocationConfiguration.Error.WriteLine($"error: folder {root} does not exist");
+                return ExitCodes.Usage;
+            }
+
+            var entries = Directory.EnumerateDirectories(root)
+                .Where(d => File.Exists(Path.Combine(d, ManifestReader.FileName)))
+                .Order(StringComparer.Ordinal)
+                .Select(Describe)
+                .ToList();
+            if (result.GetValue(json))
+            {
+                output.WriteLine(JsonSerializer.Serialize<IReadOnlyList<PackListEntry>>(entries, CliJsonContext.Default.IReadOnlyListPackListEntry));
+            }
+            else if (entries.Count == 0)
+            {
+                output.WriteLine($"no model packs in {root}");
+            }
+            else
+            {
+                output.WriteLine($"{"pack",-16} {"version",-8} {"task",-7} {"modalities",-18} {"size",9}  folder");
+                foreach (var e in entries)
+                {
+                    output.WriteLine(e.Error is null
+                        ? $"{e.Id,-16} {e.Version,-8} {e.Task,-7} {string.Join('+', e.Modalities),-18} {FormatBytes(e.Bytes),9}  {e.Directory}"
+                        : $"{"(invalid)",-16} {"",-8} {"",-7} {"",-18} {FormatBytes(e.Bytes),9}  {e.Directory}: {e.Error.Message}");
+                }
+            }
+
+            return entries.Any(e => e.Error is not null) ? ExitCodes.Failed : ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    // Listing reads manifests only; hashing every model is what `verify` is for.
+    private static PackListEntry Describe(string directory)
+    {
+        var bytes = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+        try
+        {
+            var manifest = ManifestReader.ReadFile(Path.Combine(directory, ManifestReader.FileName));
+            ManifestConsistency.Check(manifest);
+            return new PackListEntry(directory, manifest.Id, manifest.Version, manifest.Task, manifest.Modalities.Select(m => m.Name).ToList(), bytes, null);
+        }
+        catch (ModelPackException e)
+        {
+            return new PackListEntry(directory, null, null, null, [], bytes, ToReport(e));
+        }
+    }
+
+    private static Command CreateVerify()
+    {
+        var pack = new Argument<string>("pack-dir") { Description = "The pack folder (holds manifest.json)" };
+        var json = new Option<bool>("--json") { Description = "Machine-readable output" };
+        var inference = new InferenceArguments();
+        var command = new Command("verify", "Check a pack's files and hashes, load every model, and compare outputs with the PyTorch goldens") { pack, json };
+        inference.AddTo(command);
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var output = result.InvocationConfiguration.Output;
+            var dir = result.GetValue(pack)!;
+            InferenceOptions options;
+            try
+            {
+                options = inference.Build(result);
+            }
+            catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidOperationException)
+            {
+                result.InvocationConfiguration.Error.WriteLine($"error: {e.Message}");
+                return ExitCodes.Usage;
+            }
+
+            using var loggerFactory = inference.CreateLoggerFactory(result);
+            var factory = new ModelSessionFactory(options, loggerFactory.CreateLogger<ModelSessionFactory>());
+            var report = await Task.Run(() => Verify(dir, factory, cancellationToken), cancellationToken);
+            if (result.GetValue(json))
+            {
+                output.WriteLine(JsonSerializer.Serialize(report, CliJsonContext.Default.VerifyReport));
+            }
+            else
+            {
+                WriteHuman(output, report);
+            }
+
+            return report.Ok ? ExitCodes.Ok : ExitCodes.Failed;
+        });
+        return command;
+    }
+
+    internal static VerifyReport Verify(string dir, ModelSessionFactory factory, CancellationToken cancellationToken)
+    {
+        ModelPack? pack = null;
+        try
+        {
+            pack = ModelPackLoader.Load(dir);
+            using var sessions = PackSessions.Open(pack, factory);
+            var results = GoldenSelfTest.Run(sessions, cancellationToken);
+            var models = results
+                .Select(r => new ModelReport(r.Model, r.File, r.Provider, double.IsFinite(r.MaxAbsError) ? r.MaxAbsError : null, r.Tolerance, r.Passed, r.Problem))
+                .ToList();
+            return new VerifyReport(pack.Directory, pack.Id, pack.Manifest.Version, pack.Manifest.Task,
+                models.Count > 0 && models.All(m => m.Passed), pack.Manifest.Files.Count, models, null);
+        }
+        catch (ModelPackException e)
+        {
+            return Failure(dir, pack, ToReport(e));
+        }
+        catch (ExecutionProviderException e)
+        {
+            return Failure(dir, pack, new PackErrorReport("ExecutionProvider", pack?.Id ?? dir, e.Message));
+        }
+    }
+
+    private static VerifyReport Failure(string dir, ModelPack? pack, PackErrorReport error) =>
+        new(pack?.Directory ?? Path.GetFullPath(dir), pack?.Id, pack?.Manifest.Version, pack?.Manifest.Task, false, 0, [], error);
+
+    private static void WriteHuman(TextWriter output, VerifyReport report)
+    {
+        if (report.Error is { } error)
+        {
+            output.WriteLine($"pack {report.Pack}");
+            output.WriteLine($"  FAILED ({error.Kind}): {error.Message}");
+            return;
+        }
+
+        output.WriteLine($"pack {report.Id} {report.Version} ({report.Task}) at {report.Pack}");
+        output.WriteLine($"  files: {report.FilesVerified} verified by sha256");
+        output.WriteLine($"  {"model",-10} {"provider",-9} {"max abs error",14} {"tolerance",10}  result");
+        foreach (var m in report.Models)
+        {
+            var maxError = m.MaxAbsError is { } e ? e.ToString("0.000e+00", CultureInfo.InvariantCulture) : "-";
+            var verdict = m.Passed ? "ok" : m.Problem ?? "FAILED: outputs differ from PyTorch";
+            output.WriteLine($"  {m.Model,-10} {m.Provider,-9} {maxError,14} {m.Tolerance.ToString("0e+00", CultureInfo.InvariantCulture),10}  {verdict}");
+        }
+
+        output.WriteLine(report.Ok ? "verify: ok" : "verify: FAILED");
+    }
+
+    internal static PackErrorReport ToReport(ModelPackException e) => new(e.Kind.ToString(), e.Location, e.Message);
+
+    internal static string FormatBytes(long bytes) => bytes switch
+    {
+        >= 1L << 30 => $"{bytes / (double)(1L << 30):F1} GiB",
+        >= 1L << 20 => $"{bytes / (double)(1L << 20):F1} MiB",
+        >= 1L << 10 => $"{bytes / 1024.0:F1} KiB",
+        _ => $"{bytes} B",
+    };
+}

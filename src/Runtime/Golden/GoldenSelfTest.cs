@@ -1,0 +1,96 @@
+using EdgeEmotion.Runtime.Inference;
+using EdgeEmotion.Runtime.Packs;
+
+namespace EdgeEmotion.Runtime.Golden;
+
+/// <summary>The outcome of one golden case: a model's outputs against PyTorch's.</summary>
+public sealed record GoldenResult(
+    string Model,
+    string File,
+    string Provider,
+    double MaxAbsError,
+    double Tolerance,
+    string? Problem = null)
+{
+    public bool Passed => Problem is null && MaxAbsError <= Tolerance;
+}
+
+/// <summary>
+/// Runs a pack's golden cases: feeds the exported inputs to each opened model and compares the
+/// outputs with what PyTorch produced. This is the parity contract between training and edge.
+/// </summary>
+public static class GoldenSelfTest
+{
+    public static IReadOnlyList<GoldenResult> Run(PackSessions sessions, CancellationToken cancellationToken = default)
+    {
+        var pack = sessions.Pack;
+        var golden = pack.Manifest.Golden;
+        var results = new List<GoldenResult>();
+        foreach (var c in golden.Cases)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var session = sessions[c.Model];
+            var provider = session.Provider.ConfigName() + (session.ReducedPrecision ? "-fp16" : "");
+            var tolerance = session.ReducedPrecision ? golden.Fp16Tolerance ?? golden.Tolerance : golden.Tolerance;
+            try
+            {
+                foreach (var (i, tensor) in session.Spec.Inputs.Index())
+                {
+                    var input = Load(pack, c.Inputs[tensor.Name], tensor);
+                    input.Data.CopyTo(session.Input(i));
+                }
+
+                session.Run(cancellationToken);
+
+                var maxError = 0.0;
+                foreach (var (i, tensor) in session.Spec.Outputs.Index())
+                {
+                    var expected = Load(pack, c.Outputs[tensor.Name], tensor);
+                    maxError = Math.Max(maxError, MaxAbsError(session.Output(i), expected.Data));
+                }
+
+                results.Add(new GoldenResult(c.Model, session.Spec.File, provider, maxError, tolerance));
+            }
+            catch (InvalidDataException e)
+            {
+                results.Add(new GoldenResult(c.Model, session.Spec.File, provider, double.NaN, tolerance, e.Message));
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>Largest |a - b|; NaN anywhere counts as infinitely wrong.</summary>
+    public static double MaxAbsError(ReadOnlySpan<float> actual, ReadOnlySpan<float> expected)
+    {
+        if (actual.Length != expected.Length)
+        {
+            throw new ArgumentException($"lengths differ: {actual.Length} vs {expected.Length}");
+        }
+
+        var max = 0.0;
+        for (var i = 0; i < actual.Length; i++)
+        {
+            var d = Math.Abs((double)actual[i] - expected[i]);
+            if (double.IsNaN(d))
+            {
+                return double.PositiveInfinity;
+            }
+
+            max = Math.Max(max, d);
+        }
+
+        return max;
+    }
+
+    private static NpyArray Load(ModelPack pack, string file, TensorSpec tensor)
+    {
+        var array = NpyArray.Read(pack.PathOf(file));
+        if (!array.Shape.SequenceEqual(tensor.Shape))
+        {
+            throw new InvalidDataException($"{file} has shape {array.ShapeText} but tensor '{tensor.Name}' is {tensor.ShapeText}");
+        }
+
+        return array;
+    }
+}

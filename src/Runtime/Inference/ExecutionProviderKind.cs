@@ -1,0 +1,38 @@
+namespace EdgeEmotion.Runtime.Inference;
+
+/// <summary>An ONNX Runtime execution provider EdgeEmotion knows how to configure.</summary>
+public enum ExecutionProviderKind
+{
+    TensorRt,
+    Cuda,
+    Cpu,
+}
+
+public static class ExecutionProviderNames
+{
+    /// <summary>The name ONNX Runtime lists in <c>GetAvailableProviders()</c>.</summary>
+    public static string OrtName(this ExecutionProviderKind kind) => kind switch
+    {
+        ExecutionProviderKind.TensorRt => "TensorrtExecutionProvider",
+        ExecutionProviderKind.Cuda => "CUDAExecutionProvider",
+        ExecutionProviderKind.Cpu => "CPUExecutionProvider",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
+    /// <summary>The short name used in config files, logs and CLI output.</summary>
+    public static string ConfigName(this ExecutionProviderKind kind) => kind switch
+    {
+        ExecutionProviderKind.TensorRt => "tensorrt",
+        ExecutionProviderKind.Cuda => "cuda",
+        ExecutionProviderKind.Cpu => "cpu",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
+    public static ExecutionProviderKind Parse(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "tensorrt" or "trt" => ExecutionProviderKind.TensorRt,
+        "cuda" => ExecutionProviderKind.Cuda,
+        "cpu" => ExecutionProviderKind.Cpu,
+        _ => throw new FormatException($"'{name}' is not an execution provider (tensorrt, cuda, cpu)"),
+    };
+}
