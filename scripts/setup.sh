@@ -7,6 +7,10 @@ set -euo pipefail
 packages=(
   # models/export: PyTorch definitions, ONNX export, torchaudio log-mel goldens
   python3 python3-numpy python3-torch python3-torchvision python3-torchaudio python3-onnx
+  # OpenCvSharp's native runtime links GTK; Haar/LBP face cascades
+  libgtk-3-0 opencv-data
+  # test media: sample footage (opencv-doc), speech (espeak-ng), conversion (ffmpeg, sox)
+  opencv-doc espeak-ng ffmpeg sox
 )
 
 missing=()

@@ -5,7 +5,8 @@
 
 For each pack: the manifest's required fields and consistency, every listed file's sha256 (and
 no unlisted file), each ONNX model's inputs/outputs against the manifest, each golden array's
-shape against the tensor it feeds or checks, and, for audio packs, the log-mel parity cases
+shape against the tensor it feeds or checks, the golden tolerances (positive; the optional
+`fp16Tolerance` not tighter than `tolerance`), and, for audio packs, the log-mel parity cases
 recomputed by an independent NumPy float64 implementation written only from the manifest's
 audio block (the same recipe the C# front end follows) within `logmelTolerance`.
 """
@@ -148,8 +149,22 @@ def verify(pack):
         for e in ins + outs:
             tensors[(name, e["name"])] = e["shape"]
 
-    # golden shapes
+    # golden tolerances: fp16Tolerance is optional (the FP16 bound for TensorRT), else positive
     g = m["golden"]
+    for key in ("tolerance", "fp16Tolerance", "logmelTolerance"):
+        if key not in g:
+            if key == "tolerance":
+                problems.append("golden: missing tolerance")
+            continue
+        v = g[key]
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v <= 0:
+            problems.append(f"golden: {key} must be a positive number, got {v!r}")
+    fp16 = g.get("fp16Tolerance")
+    tol = g.get("tolerance")
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (fp16, tol)) and 0 < fp16 < tol:
+        problems.append(f"golden: fp16Tolerance {fp16} is tighter than tolerance {tol}")
+
+    # golden shapes
     for case in g["cases"]:
         for group in ("inputs", "outputs"):
             for tensor, rel in case[group].items():
