@@ -9,5 +9,6 @@ public static class EdgeemoCommand
     {
         ModelsCommand.Create(),
         BenchCommand.Create(),
+        ReplayCommand.Create(),
     };
 }

@@ -1,0 +1,128 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using EdgeEmotion.Runtime.Streaming;
+
+namespace EdgeEmotion.EdgeAgent.Publishing;
+
+/// <summary>
+/// One <see cref="ScoreOutput"/> as a compact JSON object: the line format of replay files and
+/// the body of score messages. Numbers are written with fixed precision so the same run gives the
+/// same bytes; latencies (which never repeat) are written only when asked for.
+/// </summary>
+public static class ScoreJson
+{
+    public static string Serialize(ScoreOutput output, bool includeLatency)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            Write(json, output, includeLatency);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    public static void Write(Utf8JsonWriter json, ScoreOutput output, bool includeLatency)
+    {
+        json.WriteStartObject();
+        json.WriteNumber("clip", output.Clip);
+        WriteFixed(json, "clipEnd", output.ClipEnd.TotalSeconds, 3);
+        json.WriteString("status", output.Status);
+        if (output.Scores is null)
+        {
+            json.WriteNull("scores");
+        }
+        else
+        {
+            json.WriteStartObject("scores");
+            foreach (var score in output.Scores)
+            {
+                if (score.Level is { } level)
+                {
+                    json.WriteStartObject(score.Name);
+                    json.WriteNumber("level", level);
+                    WriteFixed(json, "expected", score.Value, 6);
+                    json.WriteStartArray("probabilities");
+                    foreach (var p in score.Probabilities ?? [])
+                    {
+                        json.WriteRawValue(Fixed(p, 6));
+                    }
+
+                    json.WriteEndArray();
+                    json.WriteEndObject();
+                }
+                else
+                {
+                    WriteFixed(json, score.Name, score.Value, 6);
+                }
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteStartObject("modalities");
+        foreach (var (name, report) in output.Modalities)
+        {
+            json.WriteStartObject(name);
+            json.WriteString("state", report.State switch
+            {
+                ModalityState.Ok => "ok",
+                ModalityState.Held => "held",
+                _ => "substituted",
+            });
+            if (report.Reason is { } reason)
+            {
+                json.WriteString("reason", reason);
+            }
+
+            if (report.HeldFor is { } held)
+            {
+                WriteFixed(json, "heldFor", held.TotalSeconds, 3);
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndObject();
+
+        if (includeLatency)
+        {
+            var latency = output.Latency;
+            json.WriteStartObject("latencyMs");
+            foreach (var (name, ms) in latency.PreprocessMs)
+            {
+                WriteFixed(json, $"{name}Preprocess", ms, 3);
+            }
+
+            foreach (var (name, ms) in latency.BackboneMs)
+            {
+                WriteFixed(json, $"{name}Backbone", ms, 3);
+            }
+
+            WriteFixed(json, "fusion", latency.FusionMs, 3);
+            WriteFixed(json, "total", latency.TotalMs, 3);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static void WriteFixed(Utf8JsonWriter json, string name, double value, int decimals)
+    {
+        json.WritePropertyName(name);
+        json.WriteRawValue(Fixed(value, decimals));
+    }
+
+    // Fixed decimals: deterministic text, and no "-0" or exponent surprises for dashboards.
+    private static string Fixed(double value, int decimals)
+    {
+        var rounded = Math.Round(value, decimals, MidpointRounding.AwayFromZero);
+        if (rounded == 0)
+        {
+            rounded = 0; // drops the sign of -0
+        }
+
+        return rounded.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+    }
+}

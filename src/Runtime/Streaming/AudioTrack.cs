@@ -1,0 +1,171 @@
+using EdgeEmotion.Runtime.Packs;
+using EdgeEmotion.Runtime.Preprocessing;
+using EdgeEmotion.Runtime.Sources;
+
+namespace EdgeEmotion.Runtime.Streaming;
+
+/// <summary>
+/// Keeps the last seconds of audio at the pack's rate on the stream's sample clock, and turns the
+/// segment ending at a clip's end into the normalised log-mel the audio backbone takes.
+/// Gaps in the stream are zeros and count against the segment's coverage.
+/// </summary>
+internal sealed class AudioTrack : IModalityTrack
+{
+    private readonly AudioSpec spec;
+    private readonly StreamingOptions options;
+    private readonly LogMelSpectrogram logMel;
+    private readonly float[] ring;
+    private readonly bool[] received;
+    private readonly float[] segment;
+    private readonly long contiguityTolerance;
+    private AudioResampler? resampler;
+    private int resamplerRate;
+    private long written;
+    private bool started;
+    private string? endedReason = MissingReasons.NoSource;
+
+    public AudioTrack(string name, AudioSpec spec, StreamingOptions options)
+    {
+        Name = name;
+        this.spec = spec;
+        this.options = options;
+        logMel = new LogMelSpectrogram(spec);
+        ring = new float[spec.SegmentSamples + (2 * spec.SampleRate)];
+        received = new bool[ring.Length];
+        segment = new float[spec.SegmentSamples];
+
+        // Block timestamps jitter by a few samples (and a resampler shifts them); within 5 ms a
+        // block continues the previous one.
+        contiguityTolerance = spec.SampleRate / 200;
+    }
+
+    public string Name { get; }
+
+    public long SamplesReceived { get; private set; }
+
+    public void Push(AudioBlock block)
+    {
+        endedReason = null;
+        ReadOnlySpan<float> samples = block.Samples;
+        if (block.SampleRate != spec.SampleRate)
+        {
+            if (resampler is null || resamplerRate != block.SampleRate)
+            {
+                resampler = new AudioResampler(block.SampleRate, spec.SampleRate);
+                resamplerRate = block.SampleRate;
+            }
+
+            samples = resampler.Process(block.Samples);
+        }
+
+        var start = (long)Math.Round(block.Timestamp.TotalSeconds * spec.SampleRate);
+        if (!started)
+        {
+            started = true;
+            written = start;
+            Clear(0, Math.Min(start, ring.Length), start);
+        }
+        else if (start > written + contiguityTolerance)
+        {
+            Clear(written, start - written, start);
+        }
+        else if (start < written - contiguityTolerance)
+        {
+            // Overlap with what we have: keep the older samples, drop the repeat.
+            var skip = (int)Math.Min(samples.Length, written - start);
+            samples = samples[skip..];
+        }
+
+        foreach (var sample in samples)
+        {
+            var i = (int)(written % ring.Length);
+            ring[i] = sample;
+            received[i] = true;
+            written++;
+        }
+
+        SamplesReceived += samples.Length;
+    }
+
+    public void MarkEnded(string reason) => endedReason = reason;
+
+    public string? Prepare(long clip, TimeSpan clipEnd, Span<float> input)
+    {
+        var end = (long)Math.Round(clipEnd.TotalSeconds * spec.SampleRate);
+        var start = end - segment.Length;
+        long inStream = 0, missing = 0, clipped = 0;
+        double energy = 0;
+        for (var k = 0; k < segment.Length; k++)
+        {
+            var index = start + k;
+            if (index < 0)
+            {
+                segment[k] = 0; // before the stream began: left zero padding, as in training
+                continue;
+            }
+
+            inStream++;
+            var slot = (int)(index % ring.Length);
+            if (index >= written || index < written - ring.Length || !received[slot])
+            {
+                segment[k] = 0;
+                missing++;
+                continue;
+            }
+
+            var x = ring[slot];
+            segment[k] = x;
+            energy += (double)x * x;
+            if (Math.Abs(x) >= 0.999f)
+            {
+                clipped++;
+            }
+        }
+
+        var heard = inStream - missing;
+        if (inStream > 0 && heard < inStream / 2)
+        {
+            return endedReason ?? MissingReasons.Stalled;
+        }
+
+        if (heard > 0)
+        {
+            var rmsDbfs = 10 * Math.Log10(Math.Max(energy / heard, 1e-20));
+            if (rmsDbfs < options.SilenceDbfs)
+            {
+                return MissingReasons.Silent;
+            }
+
+            if ((double)clipped / heard > options.ClippedFraction)
+            {
+                return MissingReasons.Clipped;
+            }
+        }
+
+        logMel.Compute(segment, input);
+        return null;
+    }
+
+    public void WriteSubstitute(Span<float> input)
+    {
+        Array.Clear(segment);
+        logMel.Compute(segment, input);
+    }
+
+    public void Dispose()
+    {
+    }
+
+    // Marks [from, from+count) as not received; `next` is where writing resumes.
+    private void Clear(long from, long count, long next)
+    {
+        for (long k = 0; k < Math.Min(count, ring.Length); k++)
+        {
+            var i = (int)((from + k) % ring.Length);
+            ring[i] = 0;
+            received[i] = false;
+        }
+
+        written = next;
+    }
+}

@@ -1,0 +1,14 @@
+namespace EdgeEmotion.Runtime.Streaming;
+
+/// <summary>The reasons a modality is missing, as they appear in outputs and status messages.</summary>
+public static class MissingReasons
+{
+    public const string NoSource = "no source";
+    public const string Stalled = "stalled";
+    public const string SourceEnded = "source ended";
+    public const string NoFace = "no face";
+    public const string Frozen = "frozen frames";
+    public const string Silent = "silent";
+    public const string Clipped = "clipped";
+    public const string OutOfRange = "electrode off or saturated";
+}

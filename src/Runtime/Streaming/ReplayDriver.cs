@@ -1,0 +1,155 @@
+using System.Runtime.CompilerServices;
+using EdgeEmotion.Runtime.Packs;
+using EdgeEmotion.Runtime.Sources;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeEmotion.Runtime.Streaming;
+
+/// <summary>
+/// Feeds recorded sources to a pipeline in media time, as fast as they decode: the samples of
+/// all sources are merged by timestamp, and after each one the pipeline is told that every
+/// source has passed it, so the result is causal and the same on every run.
+/// </summary>
+public sealed partial class ReplayDriver(StreamingPipeline pipeline, ILogger<ReplayDriver> logger)
+{
+    private readonly List<string> failures = [];
+
+    /// <summary>Sources that failed part-way (their modality was substituted or held from then on).</summary>
+    public IReadOnlyList<string> Failures => failures;
+
+    /// <summary>Media time covered: the end of the latest sample of any source.</summary>
+    public TimeSpan MediaEnd { get; private set; }
+
+    public async IAsyncEnumerable<ScoreOutput> RunAsync(
+        ISampleSource<VideoFrame>? video,
+        ISampleSource<AudioBlock>? audio,
+        ISampleSource<EdaSample>? eda,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var frameDuration = TimeSpan.FromSeconds(1 / pipeline.Schedule.FrameRate);
+        var heads = new List<Head>();
+        try
+        {
+            if (video is not null)
+            {
+                heads.Add(new Head<VideoFrame>(ModalityKinds.Video, video, f => f.Timestamp, f => f.Timestamp + frameDuration, pipeline.Push, cancellationToken));
+            }
+
+            if (audio is not null)
+            {
+                heads.Add(new Head<AudioBlock>(ModalityKinds.Audio, audio, b => b.Timestamp, b => b.Timestamp + b.Duration, pipeline.Push, cancellationToken));
+            }
+
+            if (eda is not null)
+            {
+                heads.Add(new Head<EdaSample>(ModalityKinds.Eda, eda, s => s.Timestamp, s => s.Timestamp, pipeline.Push, cancellationToken));
+            }
+
+            foreach (var head in heads)
+            {
+                await AdvanceAsync(head);
+            }
+
+            while (heads.Any(h => h.HasCurrent))
+            {
+                // Earliest sample first; ties go to the modality listed first, so runs repeat exactly.
+                var next = heads.Where(h => h.HasCurrent).MinBy(h => h.Timestamp)!;
+                var timestamp = next.Timestamp;
+                MediaEnd = Max(MediaEnd, next.End);
+                next.PushCurrent();
+                await AdvanceAsync(next);
+
+                foreach (var output in pipeline.AdvanceTo(timestamp, cancellationToken))
+                {
+                    yield return output;
+                }
+            }
+
+            foreach (var output in pipeline.AdvanceTo(MediaEnd, cancellationToken))
+            {
+                yield return output;
+            }
+        }
+        finally
+        {
+            foreach (var head in heads)
+            {
+                await head.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task AdvanceAsync(Head head)
+    {
+        try
+        {
+            if (!await head.MoveNextAsync())
+            {
+                pipeline.MarkEnded(head.Kind, MissingReasons.SourceEnded);
+            }
+        }
+        catch (SourceException e)
+        {
+            failures.Add(e.Message);
+            LogSourceFailed(e, head.Kind);
+            pipeline.MarkEnded(head.Kind, "source error");
+        }
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The {Modality} source failed; its modality is missing from here on")]
+    private partial void LogSourceFailed(Exception exception, string modality);
+
+    private abstract class Head(string kind) : IAsyncDisposable
+    {
+        public string Kind { get; } = kind;
+
+        public bool HasCurrent { get; protected set; }
+
+        public abstract TimeSpan Timestamp { get; }
+
+        public abstract TimeSpan End { get; }
+
+        public abstract ValueTask<bool> MoveNextAsync();
+
+        public abstract void PushCurrent();
+
+        public abstract ValueTask DisposeAsync();
+    }
+
+    private sealed class Head<T>(
+        string kind, ISampleSource<T> source, Func<T, TimeSpan> timestamp, Func<T, TimeSpan> end, Action<T> push, CancellationToken cancellationToken)
+        : Head(kind)
+    {
+        private readonly IAsyncEnumerator<T> enumerator = source.ReadAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+
+        public override TimeSpan Timestamp => timestamp(enumerator.Current);
+
+        public override TimeSpan End => end(enumerator.Current);
+
+        public override async ValueTask<bool> MoveNextAsync()
+        {
+            HasCurrent = false;
+            HasCurrent = await enumerator.MoveNextAsync();
+            return HasCurrent;
+        }
+
+        public override void PushCurrent()
+        {
+            push(enumerator.Current);
+            HasCurrent = false;
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            if (HasCurrent && enumerator.Current is IDisposable unused)
+            {
+                unused.Dispose(); // read but never pushed: the pipeline did not take ownership
+            }
+
+            await enumerator.DisposeAsync();
+            await source.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,42 @@
+namespace EdgeEmotion.Runtime.Streaming;
+
+/// <summary>How a modality entered one output.</summary>
+public enum ModalityState
+{
+    /// <summary>Its own data for this clip.</summary>
+    Ok,
+
+    /// <summary>Missing now; the last good clip's feature stands in (see <see cref="ModalityReport.HeldFor"/>).</summary>
+    Held,
+
+    /// <summary>Missing; black frames, silence or neutral EDA stand in.</summary>
+    Substituted,
+}
+
+/// <summary>One modality's part in one output, with the reason when it was missing.</summary>
+public sealed record ModalityReport(ModalityState State, string? Reason = null, TimeSpan? HeldFor = null);
+
+/// <summary>One pack output after post-processing: clipped to range, or a level with class probabilities.</summary>
+public sealed record ScoreValue(string Name, double Value, int? Level = null, IReadOnlyList<double>? Probabilities = null);
+
+/// <summary>Wall-clock milliseconds spent on one output, per stage.</summary>
+public sealed record StageLatency(
+    IReadOnlyDictionary<string, double> PreprocessMs,
+    IReadOnlyDictionary<string, double> BackboneMs,
+    double FusionMs,
+    double TotalMs);
+
+/// <summary>
+/// The result for the newest clip: scores (null when every modality is missing: nothing is
+/// invented), the state of each modality, and what it cost.
+/// </summary>
+public sealed record ScoreOutput(
+    long Clip,
+    TimeSpan ClipEnd,
+    IReadOnlyList<ScoreValue>? Scores,
+    IReadOnlyDictionary<string, ModalityReport> Modalities,
+    StageLatency Latency)
+{
+    /// <summary><c>ok</c>, <c>degraded</c> (some modality missing) or <c>no-signal</c> (no scores).</summary>
+    public string Status => Scores is null ? "no-signal" : Modalities.Values.All(m => m.State == ModalityState.Ok) ? "ok" : "degraded";
+}

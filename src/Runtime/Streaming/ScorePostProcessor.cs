@@ -1,0 +1,100 @@
+using EdgeEmotion.Runtime.Inference;
+using EdgeEmotion.Runtime.Packs;
+
+namespace EdgeEmotion.Runtime.Streaming;
+
+/// <summary>
+/// Turns the fusion head's outputs for the newest clip into scores: regression outputs clipped to
+/// the pack's range (the heads have no tanh), probabilities kept in [0, 1], class logits turned
+/// into a level (argmax), class probabilities (softmax) and the expected level. Optionally a
+/// moving average over the pack's smoothingFrames.
+/// </summary>
+internal sealed class ScorePostProcessor
+{
+    private readonly PackManifest manifest;
+    private readonly Dictionary<string, Queue<double>> recent = new(StringComparer.Ordinal);
+    private readonly int? hop;
+
+    /// <param name="smoothingHop">Frames between outputs when smoothing is on; null turns it off.</param>
+    public ScorePostProcessor(PackManifest manifest, int? smoothingHop)
+    {
+        this.manifest = manifest;
+        hop = smoothingHop;
+    }
+
+    public IReadOnlyList<ScoreValue> Process(ModelSession fusion)
+    {
+        var window = manifest.Fusion.Window;
+        var scores = new List<ScoreValue>(manifest.Outputs.Count);
+        foreach (var output in manifest.Outputs)
+        {
+            var values = fusion.Output(output.Name);
+            switch (output.Kind)
+            {
+                case OutputKinds.ClassLogits:
+                    var classes = output.Classes!.Count;
+                    var logits = values.Slice((window - 1) * classes, classes);
+                    var probabilities = Softmax(logits);
+                    var level = Array.IndexOf(probabilities, probabilities.Max());
+                    var expected = probabilities.Select((p, i) => p * i).Sum();
+                    scores.Add(new ScoreValue(output.Name, Smooth(output, expected), level, probabilities));
+                    break;
+                default:
+                    var value = Math.Clamp(values[window - 1], output.Min!.Value, output.Max!.Value);
+                    scores.Add(new ScoreValue(output.Name, Smooth(output, value)));
+                    break;
+            }
+        }
+
+        return scores;
+    }
+
+    /// <summary>An output without scores breaks the run of values a moving average may span.</summary>
+    public void Skip() => recent.Clear();
+
+    private double Smooth(OutputSpec output, double value)
+    {
+        if (hop is not { } h || output.SmoothingFrames is not { } frames)
+        {
+            return value;
+        }
+
+        var length = Math.Max(1, (int)Math.Round((double)frames / h));
+        if (!recent.TryGetValue(output.Name, out var queue))
+        {
+            recent[output.Name] = queue = new Queue<double>(length);
+        }
+
+        queue.Enqueue(value);
+        while (queue.Count > length)
+        {
+            queue.Dequeue();
+        }
+
+        return queue.Average();
+    }
+
+    private static double[] Softmax(ReadOnlySpan<float> logits)
+    {
+        var max = double.NegativeInfinity;
+        foreach (var l in logits)
+        {
+            max = Math.Max(max, l);
+        }
+
+        var result = new double[logits.Length];
+        var sum = 0.0;
+        for (var i = 0; i < logits.Length; i++)
+        {
+            result[i] = Math.Exp(logits[i] - max);
+            sum += result[i];
+        }
+
+        for (var i = 0; i < result.Length; i++)
+        {
+            result[i] /= sum;
+        }
+
+        return result;
+    }
+}

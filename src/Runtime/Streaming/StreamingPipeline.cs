@@ -1,0 +1,269 @@
+using System.Diagnostics;
+using EdgeEmotion.Runtime.Inference;
+using EdgeEmotion.Runtime.Packs;
+using EdgeEmotion.Runtime.Preprocessing;
+using EdgeEmotion.Runtime.Sources;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeEmotion.Runtime.Streaming;
+
+/// <summary>
+/// Causal streaming scoring. Samples go in with <c>Push</c> in timestamp order (timestamps
+/// relative to the run's origin); <see cref="AdvanceTo"/> declares that every source has passed a
+/// time, and returns one <see cref="ScoreOutput"/> for each clip that ended by then. Each clip's
+/// backbone runs once per modality; the fusion head runs once per clip over the last
+/// <c>window</c> clips spaced as in training. Not thread-safe: one caller drives it.
+/// </summary>
+public sealed partial class StreamingPipeline : IDisposable
+{
+    private readonly PackSessions sessions;
+    private readonly PackManifest manifest;
+    private readonly StreamingOptions options;
+    private readonly ILogger logger;
+    private readonly ClipSchedule schedule;
+    private readonly IModalityTrack[] tracks;
+    private readonly ModalitySpec[] modalities;
+    private readonly FeatureHistory[] histories;
+    private readonly LastGood?[] lastGood;
+    private readonly float[]?[] substitutes;
+    private readonly long[] backboneRuns;
+    private readonly long[] substituteRuns;
+    private readonly int clipStride;
+    private readonly ScorePostProcessor post;
+    private readonly VideoTrack? video;
+    private readonly AudioTrack? audio;
+    private readonly EdaTrack? eda;
+    private long nextClip;
+    private long fusionRuns;
+    private long noSignal;
+
+    /// <param name="edaInputSampleRate">The EDA source's rate (its filter is designed for it); required when the pack has EDA.</param>
+    public StreamingPipeline(PackSessions sessions, StreamingOptions options, ILogger<StreamingPipeline> logger,
+        FaceCropOptions? faceOptions = null, double? edaInputSampleRate = null)
+    {
+        this.sessions = sessions;
+        manifest = sessions.Pack.Manifest;
+        options.Validate(manifest);
+        this.options = options;
+        this.logger = logger;
+
+        var visual = manifest.Modalities.FirstOrDefault(m => m.Kind == ModalityKinds.Video)
+            ?? throw new ArgumentException($"pack {manifest.Id} has no video modality to define the frame clock");
+        var videoSpec = visual.Video!;
+        var hop = options.Hop ?? manifest.Fusion.ClipSpacingFrames;
+        schedule = new ClipSchedule(videoSpec.FrameRate, hop, videoSpec.ClipFrames, videoSpec.Dilation);
+        clipStride = manifest.Fusion.ClipSpacingFrames / hop;
+
+        modalities = [.. manifest.Modalities];
+        tracks = new IModalityTrack[modalities.Length];
+        try
+        {
+            for (var i = 0; i < modalities.Length; i++)
+            {
+                var m = modalities[i];
+                tracks[i] = m.Kind switch
+                {
+                    ModalityKinds.Video => video = new VideoTrack(m.Name, m.Video!, schedule, options, new FaceCropper(m.Video!, faceOptions ?? new FaceCropOptions())),
+                    ModalityKinds.Audio => audio = new AudioTrack(m.Name, m.Audio!, options),
+                    ModalityKinds.Eda => eda = new EdaTrack(m.Name, m.Eda!, m.Missing,
+                        edaInputSampleRate ?? throw new ArgumentException($"pack {manifest.Id} takes EDA: the EDA source's sample rate is needed"), options),
+                    _ => throw new ArgumentException($"modality kind '{m.Kind}' is not supported"),
+                };
+            }
+        }
+        catch
+        {
+            foreach (var track in tracks.OfType<IModalityTrack>())
+            {
+                track.Dispose();
+            }
+
+            throw;
+        }
+
+        var historyLength = ((manifest.Fusion.Window - 1) * clipStride) + 1;
+        histories = modalities.Select(_ => new FeatureHistory(historyLength, manifest.Fusion.FeatureDim)).ToArray();
+        lastGood = new LastGood?[modalities.Length];
+        substitutes = new float[]?[modalities.Length];
+        backboneRuns = new long[modalities.Length];
+        substituteRuns = new long[modalities.Length];
+        post = new ScorePostProcessor(manifest, options.Smooth ? hop : null);
+        LogStarted(manifest.Id, hop, clipStride, manifest.Fusion.Window);
+    }
+
+    public ClipSchedule Schedule => schedule;
+
+    public PipelineCounters Counters => new(
+        nextClip,
+        fusionRuns,
+        modalities.Select((m, i) => (m.Name, backboneRuns[i])).ToDictionary(p => p.Name, p => p.Item2),
+        modalities.Select((m, i) => (m.Name, substituteRuns[i])).ToDictionary(p => p.Name, p => p.Item2),
+        video?.FramesReceived ?? 0,
+        video?.SlotsFinalized ?? 0,
+        video?.FaceDetections ?? 0,
+        noSignal);
+
+    /// <summary>Takes ownership of the frame.</summary>
+    public void Push(VideoFrame frame)
+    {
+        if (video is null)
+        {
+            frame.Dispose();
+            return;
+        }
+
+        video.Push(frame);
+    }
+
+    public void Push(AudioBlock block) => audio?.Push(block);
+
+    public void Push(EdaSample sample) => eda?.Push(sample);
+
+    /// <summary>A source ended or failed: its modality is missing from here on, for this reason.</summary>
+    public void MarkEnded(string modalityKind, string reason)
+    {
+        IModalityTrack? track = modalityKind switch
+        {
+            ModalityKinds.Video => video,
+            ModalityKinds.Audio => audio,
+            ModalityKinds.Eda => eda,
+            _ => null,
+        };
+        track?.MarkEnded(reason);
+    }
+
+    /// <summary>Scores every clip that ended at or before <paramref name="time"/>.</summary>
+    public IReadOnlyList<ScoreOutput> AdvanceTo(TimeSpan time, CancellationToken cancellationToken = default)
+    {
+        List<ScoreOutput>? outputs = null;
+        while (schedule.EndTime(nextClip) <= time)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            (outputs ??= []).Add(ScoreClip(nextClip, cancellationToken));
+            nextClip++;
+        }
+
+        return outputs ?? (IReadOnlyList<ScoreOutput>)[];
+    }
+
+    private ScoreOutput ScoreClip(long clip, CancellationToken cancellationToken)
+    {
+        var total = Stopwatch.StartNew();
+        var end = schedule.EndTime(clip);
+        var reports = new Dictionary<string, ModalityReport>(StringComparer.Ordinal);
+        var preprocessMs = new Dictionary<string, double>(StringComparer.Ordinal);
+        var backboneMs = new Dictionary<string, double>(StringComparer.Ordinal);
+        for (var i = 0; i < modalities.Length; i++)
+        {
+            var name = modalities[i].Name;
+            var backbone = sessions.Backbones[name];
+            var feature = histories[i].Store(clip);
+
+            var stage = Stopwatch.StartNew();
+            var reason = tracks[i].Prepare(clip, end, backbone.Input(0));
+            preprocessMs[name] = stage.Elapsed.TotalMilliseconds;
+            stage.Restart();
+            if (reason is null)
+            {
+                backbone.Run(cancellationToken);
+                backboneRuns[i]++;
+                backbone.Output(0).CopyTo(feature);
+                var good = lastGood[i] ??= new LastGood(new float[feature.Length]);
+                feature.CopyTo(good.Feature);
+                good.End = end;
+                reports[name] = new ModalityReport(ModalityState.Ok);
+            }
+            else if (options.For(name).Policy == MissingPolicy.Hold
+                     && lastGood[i] is { } held
+                     && end - held.End <= options.For(name).MaxHold)
+            {
+                held.Feature.CopyTo(feature);
+                reports[name] = new ModalityReport(ModalityState.Held, reason, end - held.End);
+            }
+            else
+            {
+                Substitute(i, cancellationToken).CopyTo(feature);
+                reports[name] = new ModalityReport(ModalityState.Substituted, reason);
+            }
+
+            backboneMs[name] = stage.Elapsed.TotalMilliseconds;
+        }
+
+        IReadOnlyList<ScoreValue>? scores = null;
+        var fusionMs = 0.0;
+        if (reports.Values.Any(r => r.State != ModalityState.Substituted))
+        {
+            var stage = Stopwatch.StartNew();
+            RunFusion(clip, cancellationToken);
+            scores = post.Process(sessions.Fusion);
+            fusionMs = stage.Elapsed.TotalMilliseconds;
+        }
+        else
+        {
+            noSignal++;
+            post.Skip();
+        }
+
+        return new ScoreOutput(clip, end, scores, reports,
+            new StageLatency(preprocessMs, backboneMs, fusionMs, total.Elapsed.TotalMilliseconds));
+    }
+
+    // The fusion window: the newest clip and the window-1 before it, clipStride clips apart.
+    // Until the window has filled, the stream's first clip of that spacing stands in for the
+    // positions before the stream began.
+    private void RunFusion(long clip, CancellationToken cancellationToken)
+    {
+        var fusion = sessions.Fusion;
+        var window = manifest.Fusion.Window;
+        var dim = manifest.Fusion.FeatureDim;
+        var earliest = clip % clipStride;
+        foreach (var (input, index) in manifest.Fusion.Inputs.Select((input, index) => (input, index)))
+        {
+            var modality = Array.FindIndex(modalities, m => m.Name == input.Modality);
+            var destination = fusion.Input(index);
+            for (var position = 0; position < window; position++)
+            {
+                var source = Math.Max(earliest, clip - ((long)(window - 1 - position) * clipStride));
+                histories[modality].Get(source).CopyTo(destination.Slice(position * dim, dim));
+            }
+        }
+
+        fusion.Run(cancellationToken);
+        fusionRuns++;
+    }
+
+    // The backbone's answer to black frames / silence / neutral EDA is the same every time:
+    // compute it once per pipeline.
+    private float[] Substitute(int modality, CancellationToken cancellationToken)
+    {
+        if (substitutes[modality] is { } cached)
+        {
+            return cached;
+        }
+
+        var backbone = sessions.Backbones[modalities[modality].Name];
+        tracks[modality].WriteSubstitute(backbone.Input(0));
+        backbone.Run(cancellationToken);
+        substituteRuns[modality]++;
+        return substitutes[modality] = backbone.Output(0).ToArray();
+    }
+
+    public void Dispose()
+    {
+        foreach (var track in tracks)
+        {
+            track.Dispose();
+        }
+    }
+
+    /// <summary>A modality's newest clip of its own data, kept for the hold policy.</summary>
+    private sealed class LastGood(float[] feature)
+    {
+        public float[] Feature { get; } = feature;
+
+        public TimeSpan End { get; set; }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Streaming pack {Pack}: hop {Hop} frames, fusion window {Window} clips {Stride} apart")]
+    private partial void LogStarted(string pack, int hop, int stride, int window);
+}

@@ -1,0 +1,230 @@
+using EdgeEmotion.Runtime.Packs;
+using EdgeEmotion.Runtime.Preprocessing;
+using EdgeEmotion.Runtime.Sources;
+
+namespace EdgeEmotion.Runtime.Streaming;
+
+/// <summary>
+/// Turns camera frames into clip tensors. Frames are put on the pack's frame clock (each slot
+/// takes the newest frame at its time, so a 25 fps camera feeds a 30 fps pack); only slots some
+/// clip will use get a face detection and crop, the rest are only timestamped and dropped.
+/// </summary>
+internal sealed class VideoTrack : IModalityTrack
+{
+    private readonly ClipSchedule schedule;
+    private readonly VideoSpec spec;
+    private readonly FaceCropper cropper;
+    private readonly FrozenFrameDetector frozen;
+    private readonly StreamingOptions options;
+    private readonly TimeSpan stallTimeout;
+    private readonly int frameSize;
+    private readonly Dictionary<long, SlotFrame> slots = [];
+    private readonly Stack<float[]> freeBuffers = new();
+    private readonly long[] picks;
+    private VideoFrame? latest;
+    private long latestSerial = -1;
+    private bool latestFrozen;
+    private long nextSlot;
+    private string? endedReason = MissingReasons.NoSource;
+    private (long Serial, long Slot)? lastCrop;
+
+    public VideoTrack(string name, VideoSpec spec, ClipSchedule schedule, StreamingOptions options, FaceCropper cropper)
+    {
+        Name = name;
+        this.spec = spec;
+        this.schedule = schedule;
+        this.options = options;
+        this.cropper = cropper;
+        stallTimeout = options.For(name).StallTimeout;
+        frozen = new FrozenFrameDetector();
+        frameSize = 3 * spec.Height * spec.Width;
+        picks = new long[schedule.ClipFrames];
+    }
+
+    public string Name { get; }
+
+    /// <summary>Frames received, slots filled, and slots that got a face detection.</summary>
+    public long FramesReceived { get; private set; }
+
+    public long SlotsFinalized { get; private set; }
+
+    public long FaceDetections { get; private set; }
+
+    public void Push(VideoFrame frame)
+    {
+        endedReason = null;
+        FinalizeSlotsBefore(frame.Timestamp);
+        latest?.Dispose();
+        latest = frame;
+        latestSerial++;
+        FramesReceived++;
+        latestFrozen = frozen.Update(frame.Image) >= options.FrozenFrames - 1;
+    }
+
+    public void MarkEnded(string reason)
+    {
+        endedReason = reason;
+    }
+
+    public string? Prepare(long clip, TimeSpan clipEnd, Span<float> input)
+    {
+        FinalizeSlotsBefore(clipEnd);
+        schedule.Pick(clip, picks);
+
+        var usable = 0;
+        var reasons = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var slot in picks)
+        {
+            var frame = slots.GetValueOrDefault(slot);
+            if (frame.Pixels is not null)
+            {
+                usable++;
+            }
+            else
+            {
+                var reason = frame.Reason ?? MissingReasons.Stalled;
+                reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
+            }
+        }
+
+        ForgetBefore(schedule.OldestSlot(clip + 1));
+        if (usable < options.MinFaceFraction * picks.Length || usable == 0)
+        {
+            return reasons.OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal).First().Key;
+        }
+
+        // Frames of the clip without a face enter black, as a missing frame did in training.
+        var plane = spec.Height * spec.Width;
+        var frames = picks.Length;
+        for (var t = 0; t < frames; t++)
+        {
+            var pixels = slots.GetValueOrDefault(picks[t]).Pixels;
+            var source = pixels ?? BlackFrame();
+            for (var c = 0; c < 3; c++)
+            {
+                source.AsSpan(c * plane, plane).CopyTo(input.Slice(((c * frames) + t) * plane, plane));
+            }
+        }
+
+        return null;
+    }
+
+    public void WriteSubstitute(Span<float> input)
+    {
+        var plane = spec.Height * spec.Width;
+        var frames = schedule.ClipFrames;
+        var black = BlackFrame();
+        for (var t = 0; t < frames; t++)
+        {
+            for (var c = 0; c < 3; c++)
+            {
+                black.AsSpan(c * plane, plane).CopyTo(input.Slice(((c * frames) + t) * plane, plane));
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        latest?.Dispose();
+        latest = null;
+        cropper.Dispose();
+        frozen.Dispose();
+    }
+
+    private float[]? black;
+
+    private float[] BlackFrame()
+    {
+        if (black is null)
+        {
+            black = new float[frameSize];
+            FaceCropper.WriteBlack(spec, black);
+        }
+
+        return black;
+    }
+
+    // Every slot whose acceptance window (up to half a frame past its start) closed before
+    // `time` gets the newest frame seen by then, or a reason why it has none.
+    private void FinalizeSlotsBefore(TimeSpan time)
+    {
+        var halfFrame = TimeSpan.FromSeconds(0.5 / schedule.FrameRate);
+        while (schedule.SlotStart(nextSlot) + halfFrame < time)
+        {
+            var slot = nextSlot++;
+            SlotsFinalized++;
+            if (!schedule.IsUsed(slot))
+            {
+                continue;
+            }
+
+            slots[slot] = Fill(slot);
+        }
+    }
+
+    private SlotFrame Fill(long slot)
+    {
+        if (latest is null)
+        {
+            return new SlotFrame(null, endedReason ?? MissingReasons.Stalled);
+        }
+
+        if (schedule.SlotStart(slot) - latest.Timestamp > stallTimeout)
+        {
+            return new SlotFrame(null, endedReason ?? MissingReasons.Stalled);
+        }
+
+        if (latestFrozen)
+        {
+            return new SlotFrame(null, MissingReasons.Frozen);
+        }
+
+        // A slower camera puts one frame in several slots: crop it once.
+        if (lastCrop is { } previous && previous.Serial == latestSerial && slots.TryGetValue(previous.Slot, out var cropped))
+        {
+            if (cropped.Pixels is null)
+            {
+                return cropped;
+            }
+
+            var copy = Rent();
+            cropped.Pixels.CopyTo(copy, 0);
+            return new SlotFrame(copy, null);
+        }
+
+        var pixels = Rent();
+        FaceDetections++;
+        var status = cropper.Crop(latest.Image, pixels);
+        SlotFrame result;
+        if (status == FaceCropStatus.NoFace)
+        {
+            freeBuffers.Push(pixels);
+            result = new SlotFrame(null, MissingReasons.NoFace);
+        }
+        else
+        {
+            result = new SlotFrame(pixels, null);
+        }
+
+        lastCrop = (latestSerial, slot);
+        return result;
+    }
+
+    private void ForgetBefore(long oldest)
+    {
+        foreach (var slot in slots.Keys.Where(s => s < oldest).ToList())
+        {
+            if (slots[slot].Pixels is { } pixels)
+            {
+                freeBuffers.Push(pixels);
+            }
+
+            slots.Remove(slot);
+        }
+    }
+
+    private float[] Rent() => freeBuffers.Count > 0 ? freeBuffers.Pop() : new float[frameSize];
+
+    /// <summary>A filled slot: normalised CHW pixels of the face crop, or why there are none.</summary>
+    private readonly record struct SlotFrame(float[]? Pixels, string? Reason);
+}

@@ -1,0 +1,56 @@
+using System.Text.Json;
+using EdgeEmotion.EdgeAgent.Publishing;
+using EdgeEmotion.Runtime.Streaming;
+
+namespace EdgeEmotion.EdgeAgent.Tests.Publishing;
+
+public sealed class ScoreJsonTests
+{
+    private static readonly StageLatency Latency = new(
+        new Dictionary<string, double> { ["visual"] = 1.5 }, new Dictionary<string, double> { ["visual"] = 10.25 }, 2, 14);
+
+    [Fact]
+    public void A_scored_clip_has_fixed_precision_scores_and_modality_states()
+    {
+        var output = new ScoreOutput(7, TimeSpan.FromSeconds(8.5333333), [new ScoreValue("valence", -0.12345678), new ScoreValue("arousal", -0.0000001)],
+            new Dictionary<string, ModalityReport>
+            {
+                ["visual"] = new(ModalityState.Ok),
+                ["audio"] = new(ModalityState.Held, MissingReasons.Silent, TimeSpan.FromSeconds(1.0666667)),
+            },
+            Latency);
+
+        var line = ScoreJson.Serialize(output, includeLatency: false);
+
+        Assert.Equal(
+            """{"clip":7,"clipEnd":8.533,"status":"degraded","scores":{"valence":-0.123457,"arousal":0.000000},"modalities":{"visual":{"state":"ok"},"audio":{"state":"held","reason":"silent","heldFor":1.067}}}""",
+            line);
+    }
+
+    [Fact]
+    public void A_clip_with_every_modality_missing_has_null_scores()
+    {
+        var output = new ScoreOutput(0, TimeSpan.FromSeconds(1), null,
+            new Dictionary<string, ModalityReport> { ["visual"] = new(ModalityState.Substituted, MissingReasons.NoFace) }, Latency);
+
+        using var json = JsonDocument.Parse(ScoreJson.Serialize(output, includeLatency: true));
+
+        Assert.Equal("no-signal", json.RootElement.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("scores").ValueKind);
+        Assert.Equal(10.25, json.RootElement.GetProperty("latencyMs").GetProperty("visualBackbone").GetDouble());
+    }
+
+    [Fact]
+    public void A_class_output_carries_level_expected_level_and_probabilities()
+    {
+        var output = new ScoreOutput(0, TimeSpan.FromSeconds(1), [new ScoreValue("pain_level_logits", 1.2, 1, [0.1, 0.6, 0.1, 0.1, 0.1])],
+            new Dictionary<string, ModalityReport> { ["visual"] = new(ModalityState.Ok) }, Latency);
+
+        using var json = JsonDocument.Parse(ScoreJson.Serialize(output, includeLatency: false));
+        var level = json.RootElement.GetProperty("scores").GetProperty("pain_level_logits");
+
+        Assert.Equal(1, level.GetProperty("level").GetInt32());
+        Assert.Equal(1.2, level.GetProperty("expected").GetDouble());
+        Assert.Equal(5, level.GetProperty("probabilities").GetArrayLength());
+    }
+}
