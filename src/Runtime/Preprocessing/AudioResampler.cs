@@ -17,13 +17,16 @@ namespace EdgeEmotion.Runtime.Preprocessing;
 /// <para>Filter: a Kaiser-windowed sinc low-pass evaluated at the exact fractional position of
 /// every output (polyphase: the ratio outputRate/inputRate = L/M in lowest terms has L phases,
 /// each a precomputed row of taps, normalised to unity DC gain).
-/// Cutoff = <see cref="Rolloff"/> (0.94) x half the lower of the two rates, so 48000 -> 44100
-/// keeps 0..20.7 kHz and 22050 -> 44100 keeps 0..10.4 kHz; the sinc spans
-/// <see cref="ZeroCrossings"/> (32) of its zero crossings each side (about 68 taps at 2x
-/// upsampling, 76 at 48000 -> 44100); Kaiser beta 8.6 gives about 85 dB stopband rejection and
-/// a transition band about 8% of the lower rate wide, centred on the cutoff (22050 -> 44100:
-/// flat to about 9.5 kHz, rejected above about 11.3 kHz). Passband ripple is far below 0.01 dB. Memory: L x taps floats (441 x 68 for 16000 -> 44100); ratios needing more
-/// than <see cref="MaxCoefficients"/> coefficients (only odd, non-standard rate pairs) are refused.</para>
+/// Cutoff (the -6 dB point) = <see cref="Rolloff"/> (0.94) x half the lower of the two rates:
+/// 20.7 kHz for 48000 -> 44100, 10.4 kHz for 22050 -> 44100. The sinc spans
+/// <see cref="ZeroCrossings"/> (32) of its zero crossings each side (70 taps at 2x upsampling,
+/// 76 at 48000 -> 44100). Kaiser beta 8.6 gives about 85 dB stopband rejection and a transition
+/// band about 8% of the lower rate wide, centred on the cutoff (22050 -> 44100: within 0.01 dB
+/// to 9.5 kHz, -41 dB at 11.025 kHz, below -80 dB from 11.25 kHz): a little energy just above
+/// the lower Nyquist frequency can fold back into the top 2% of the band, kept that way for a
+/// flat passband.
+/// Memory: L x taps floats (441 x 70 for 16000 -> 44100); rate pairs needing more than
+/// <see cref="MaxCoefficients"/> coefficients (only odd, non-standard pairs) are refused.</para>
 /// <para>Not thread-safe: one instance per stream.</para>
 /// </remarks>
 public sealed class AudioResampler
