@@ -122,13 +122,14 @@ internal static class ReplayCommand
         var videoSpec = pack.Manifest.Modalities.First(m => m.Kind == ModalityKinds.Video).Video!;
 
         // Sources open their files here, so an unreadable file is a clear error before any work.
-        await using var video = request.Files[ModalityKinds.Video] is { } v ? new VideoFileSource(v, videoSpec.FrameRate) : null;
+        await using var video = request.Files[ModalityKinds.Video] is { } v ? new VideoFileSource(v, new VideoFileSourceOptions { FallbackFrameRate = videoSpec.FrameRate }) : null;
         await using var audio = request.Files[ModalityKinds.Audio] is { } a ? new WavFileSource(a, audioSpec!.SampleRate) : null;
         await using var eda = request.Files[ModalityKinds.Eda] is { } e ? new EdaCsvSource(e) : null;
 
         using var sessions = PackSessions.Open(pack, new ModelSessionFactory(inferenceOptions, loggerFactory.CreateLogger<ModelSessionFactory>()));
+        double? edaRate = request.Files[ModalityKinds.Eda] is { } edaFile ? await EdaCsvSource.MeasureSampleRateAsync(edaFile, cancellationToken) : null;
         using var pipeline = new StreamingPipeline(sessions, streaming, loggerFactory.CreateLogger<StreamingPipeline>(),
-            edaInputSampleRate: eda?.SampleRate ?? 0);
+            edaInputSampleRate: edaRate ?? pack.Manifest.Modalities.FirstOrDefault(m => m.Kind == ModalityKinds.Eda)?.Eda?.SampleRate);
         var driver = new ReplayDriver(pipeline, loggerFactory.CreateLogger<ReplayDriver>());
 
         var summary = new ReplaySummary(pack.Manifest);

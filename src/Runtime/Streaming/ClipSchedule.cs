@@ -35,10 +35,11 @@ public sealed class ClipSchedule
     /// <summary>The time the clip's last frame ends: the clip can be scored once every source has passed it.</summary>
     public TimeSpan EndTime(long clip) => SlotStart(EndSlot(clip) + 1);
 
-    public TimeSpan SlotStart(long slot) => TimeSpan.FromSeconds(slot / FrameRate);
+    /// <summary>Rounded to the nearest tick (TimeSpan.FromSeconds would truncate, putting 64/30 s in slot 63).</summary>
+    public TimeSpan SlotStart(long slot) => TimeSpan.FromTicks((long)Math.Round(slot * TimeSpan.TicksPerSecond / FrameRate));
 
     /// <summary>The slot whose interval holds <paramref name="time"/>.</summary>
-    public long SlotAt(TimeSpan time) => (long)Math.Floor((time.TotalSeconds * FrameRate) + 1e-9);
+    public long SlotAt(TimeSpan time) => (long)Math.Floor((time.TotalSeconds * FrameRate) + 1e-4);
 
     /// <summary>
     /// The slots clip <paramref name="clip"/> feeds to the backbone, oldest first (MODEL_CARD's

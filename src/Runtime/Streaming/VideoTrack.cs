@@ -58,7 +58,8 @@ internal sealed class VideoTrack : IModalityTrack
         latest = frame;
         latestSerial++;
         FramesReceived++;
-        latestFrozen = frozen.Update(frame.Image) >= options.FrozenFrames - 1;
+        frozen.Observe(frame.Image);
+        latestFrozen = frozen.ConsecutiveRepeats >= options.FrozenFrames - 1;
     }
 
     public void MarkEnded(string reason)
@@ -87,9 +88,9 @@ internal sealed class VideoTrack : IModalityTrack
             }
         }
 
-        ForgetBefore(schedule.OldestSlot(clip + 1));
         if (usable < options.MinFaceFraction * picks.Length || usable == 0)
         {
+            ForgetBefore(schedule.OldestSlot(clip + 1));
             return reasons.OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal).First().Key;
         }
 
@@ -106,6 +107,8 @@ internal sealed class VideoTrack : IModalityTrack
             }
         }
 
+        // Only after the copy: the next clip needs none of the older slots.
+        ForgetBefore(schedule.OldestSlot(clip + 1));
         return null;
     }
 
@@ -138,7 +141,7 @@ internal sealed class VideoTrack : IModalityTrack
         if (black is null)
         {
             black = new float[frameSize];
-            FaceCropper.WriteBlack(spec, black);
+            cropper.Normalizer.WriteBlack(black, spec.Height * spec.Width);
         }
 
         return black;

@@ -64,7 +64,7 @@ public sealed class ClipScheduleTests
 
         Assert.Equal(31, schedule.EndSlot(0));
         Assert.Equal(63, schedule.EndSlot(1));
-        Assert.Equal(TimeSpan.FromSeconds(32 / 30.0), schedule.EndTime(0));
+        Assert.Equal(TimeSpan.FromTicks(10_666_667), schedule.EndTime(0)); // 32/30 s to the nearest tick
         Assert.Equal(64, schedule.SlotAt(schedule.EndTime(1)));
     }
 
