@@ -23,11 +23,16 @@ test: setup
 	  $(PYTHON) scripts/test-summary.py $(RESULTS); sum=$$?; \
 	  if [ $$rc -ne 0 ] || [ $$sum -ne 0 ]; then exit 1; fi
 
-# Until the streaming pipeline lands, `run` shows the packs and proves they run as PyTorch did.
+# The main job on the committed media until device sources land: verify the packs against
+# PyTorch, then stream a real face video with speech (affect) and with EDA (pain).
 run: build
 	./$(BIN)/edgeemo models list models/packs
 	./$(BIN)/edgeemo models verify models/packs/affect-tiny
 	./$(BIN)/edgeemo models verify models/packs/pain-tiny
+	./$(BIN)/edgeemo replay --pack models/packs/affect-tiny --video tests/media/face.mp4 --audio tests/media/speech.wav --out $(RESULTS)/affect.jsonl
+	@head -n 3 $(RESULTS)/affect.jsonl
+	./$(BIN)/edgeemo replay --pack models/packs/pain-tiny --video tests/media/face.mp4 --eda tests/media/eda.csv --out $(RESULTS)/pain.jsonl
+	@head -n 3 $(RESULTS)/pain.jsonl
 
 # Full-size packs (the paper's widths): generated here, git-ignored.
 models: setup
