@@ -40,14 +40,8 @@ internal static class BenchCommand
                 return ExitCodes.Usage;
             }
 
-            InferenceOptions options;
-            try
+            if (!inference.TryBuild(result, out var options))
             {
-                options = inference.Build(result);
-            }
-            catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidOperationException)
-            {
-                error.WriteLine($"error: {e.Message}");
                 return ExitCodes.Usage;
             }
 

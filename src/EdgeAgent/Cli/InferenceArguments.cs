@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics.CodeAnalysis;
 using EdgeEmotion.Runtime.Inference;
 using Microsoft.Extensions.Logging;
 
@@ -74,6 +75,22 @@ internal sealed class InferenceArguments
         }
 
         return options;
+    }
+
+    /// <summary><see cref="Build"/>, printing the problem to the command's error writer instead of throwing.</summary>
+    public bool TryBuild(ParseResult result, [NotNullWhen(true)] out InferenceOptions? options)
+    {
+        try
+        {
+            options = Build(result);
+            return true;
+        }
+        catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidOperationException)
+        {
+            result.InvocationConfiguration.Error.WriteLine($"error: {e.Message}");
+            options = null;
+            return false;
+        }
     }
 
     public ILoggerFactory CreateLoggerFactory(ParseResult result) => LoggerFactory.Create(builder => builder

@@ -97,14 +97,8 @@ internal static class ModelsCommand
         {
             var output = result.InvocationConfiguration.Output;
             var dir = result.GetValue(pack)!;
-            InferenceOptions options;
-            try
+            if (!inference.TryBuild(result, out var options))
             {
-                options = inference.Build(result);
-            }
-            catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidOperationException)
-            {
-                result.InvocationConfiguration.Error.WriteLine($"error: {e.Message}");
                 return ExitCodes.Usage;
             }
 

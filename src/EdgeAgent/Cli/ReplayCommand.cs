@@ -65,14 +65,8 @@ internal static class ReplayCommand
                 }
             }
 
-            InferenceOptions inferenceOptions;
-            try
+            if (!inference.TryBuild(result, out var inferenceOptions))
             {
-                inferenceOptions = inference.Build(result);
-            }
-            catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidOperationException)
-            {
-                error.WriteLine($"error: {e.Message}");
                 return ExitCodes.Usage;
             }
 

@@ -82,21 +82,29 @@ public sealed class ModelSession : IDisposable
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
-            using var registration = cancellationToken.CanBeCanceled
-                ? cancellationToken.UnsafeRegister(static state => ((RunOptions)state!).Terminate = true, runOptions)
-                : default;
             try
             {
-                session.RunWithBinding(runOptions, binding);
+                using (cancellationToken.CanBeCanceled
+                    ? cancellationToken.UnsafeRegister(static state => ((RunOptions)state!).Terminate = true, runOptions)
+                    : default)
+                {
+                    session.RunWithBinding(runOptions, binding);
+                }
             }
             catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
             {
-                runOptions.Terminate = false;
                 throw new OperationCanceledException($"run of model '{Name}' was cancelled", cancellationToken);
             }
         }
         finally
         {
+            // The token may fire after the run ended but before the registration went away: a
+            // Terminate flag left set would abort the next run.
+            if (runOptions.Terminate)
+            {
+                runOptions.Terminate = false;
+            }
+
             Volatile.Write(ref running, 0);
         }
     }
