@@ -11,6 +11,10 @@ packages=(
   libgtk-3-0 opencv-data
   # test media: sample footage (opencv-doc), speech (espeak-ng), conversion (ffmpeg, sox)
   opencv-doc espeak-ng ffmpeg sox
+  # MQTT integration tests and the demo: a real broker and its clients; JSON Schema checks of real messages
+  mosquitto mosquitto-clients python3-jsonschema openssl
+  # `systemd-analyze verify` of the unit file
+  systemd
 )
 
 missing=()

@@ -17,15 +17,39 @@ public static class ScoreJson
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var json = new Utf8JsonWriter(buffer))
         {
-            Write(json, output, includeLatency);
+            Write(json, output, includeLatency, envelope: null);
         }
 
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    public static void Write(Utf8JsonWriter json, ScoreOutput output, bool includeLatency)
+    /// <summary>The body of a <c>scores</c> MQTT message (docs/mqtt.md): the output plus who produced it, when, and its sequence number.</summary>
+    public static byte[] SerializeMessage(ScoreOutput output, ScoreEnvelope envelope)
+    {
+        var buffer = new ArrayBufferWriter<byte>(768);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            Write(json, output, includeLatency: true, envelope);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void Write(Utf8JsonWriter json, ScoreOutput output, bool includeLatency, ScoreEnvelope? envelope)
     {
         json.WriteStartObject();
+        if (envelope is not null)
+        {
+            json.WriteNumber("seq", envelope.Sequence);
+            json.WriteString("deviceId", envelope.DeviceId);
+            json.WriteString("producedAt", envelope.ProducedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            json.WriteStartObject("model");
+            json.WriteString("id", envelope.ModelId);
+            json.WriteString("version", envelope.ModelVersion);
+            json.WriteString("task", envelope.Task);
+            json.WriteEndObject();
+        }
+
         json.WriteNumber("clip", output.Clip);
         WriteFixed(json, "clipEnd", output.ClipEnd.TotalSeconds, 3);
         json.WriteString("status", output.Status);
@@ -126,3 +150,6 @@ public static class ScoreJson
         return rounded.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
     }
 }
+
+/// <summary>Who produced a score message and its place in the device's sequence (monotonic across restarts).</summary>
+public sealed record ScoreEnvelope(long Sequence, string DeviceId, DateTimeOffset ProducedAt, string ModelId, string ModelVersion, string Task);
