@@ -10,5 +10,7 @@ public static class EdgeemoCommand
         ModelsCommand.Create(),
         BenchCommand.Create(),
         ReplayCommand.Create(),
+        RunCommand.Create(),
+        DemoCommand.Create(),
     };
 }

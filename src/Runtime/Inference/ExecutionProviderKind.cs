@@ -1,10 +1,17 @@
+using System.Text.Json.Serialization;
+
 namespace EdgeEmotion.Runtime.Inference;
 
 /// <summary>An ONNX Runtime execution provider EdgeEmotion knows how to configure.</summary>
 public enum ExecutionProviderKind
 {
+    [JsonStringEnumMemberName("tensorrt")]
     TensorRt,
+
+    [JsonStringEnumMemberName("cuda")]
     Cuda,
+
+    [JsonStringEnumMemberName("cpu")]
     Cpu,
 }
 

@@ -1,12 +1,16 @@
+using System.Text.Json.Serialization;
+
 namespace EdgeEmotion.Runtime.Streaming;
 
 /// <summary>What to feed the fusion head when a modality is missing for a clip.</summary>
 public enum MissingPolicy
 {
     /// <summary>Reuse the last good clip's feature for up to <see cref="ModalityOptions.MaxHold"/>, then substitute.</summary>
+    [JsonStringEnumMemberName("hold")]
     Hold,
 
     /// <summary>Substitute at once: black frames, silence or neutral EDA, normalised as in training.</summary>
+    [JsonStringEnumMemberName("substitute")]
     Substitute,
 }
 

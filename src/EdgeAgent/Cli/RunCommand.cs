@@ -1,0 +1,70 @@
+using System.CommandLine;
+using EdgeEmotion.EdgeAgent.Configuration;
+using EdgeEmotion.EdgeAgent.Service;
+using EdgeEmotion.Runtime.Inference;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+
+namespace EdgeEmotion.EdgeAgent.Cli;
+
+/// <summary><c>edgeemo run --config FILE [--check]</c>: the service.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var configPath = new Option<string>("--config")
+        {
+            Description = "The config file (docs/config.md)",
+            DefaultValueFactory = _ => "/etc/edgeemo/edgeemo.json",
+        };
+        var check = new Option<bool>("--check") { Description = "Only check the config (and the pack it names), then exit" };
+        var command = new Command("run", "Run the agent: sources -> models -> MQTT, as a systemd service") { configPath, check };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var path = result.GetValue(configPath)!;
+            AgentConfig config;
+            try
+            {
+                config = AgentConfigReader.Read(path);
+                if (config.Inference.NativeLibraryPath is { } native)
+                {
+                    OnnxRuntimeLibrary.UseNativeLibrary(native);
+                }
+            }
+            catch (Exception e) when (e is ConfigException or FileNotFoundException or InvalidOperationException)
+            {
+                result.InvocationConfiguration.Error.WriteLine($"error: {e.Message}");
+                return ExitCodes.Usage;
+            }
+
+            if (result.GetValue(check))
+            {
+                result.InvocationConfiguration.Output.WriteLine($"config ok: device {config.DeviceId}, pack {config.Pack}, broker {config.Mqtt.Broker}");
+                return ExitCodes.Ok;
+            }
+
+            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+            builder.Logging.SetMinimumLevel(LogLevel.Information);
+            builder.Logging.AddConsole(o =>
+            {
+                // journald-friendly lines (with <N> priority prefixes) under systemd, single lines elsewhere.
+                o.FormatterName = SystemdHelpers.IsSystemdService() ? ConsoleFormatterNames.Systemd : ConsoleFormatterNames.Simple;
+                o.LogToStandardErrorThreshold = LogLevel.Trace;
+            });
+            builder.Services.Configure<SimpleConsoleFormatterOptions>(o => o.SingleLine = true);
+            builder.Services.AddSingleton<ISystemdNotifier, SystemdNotifier>();
+            var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+            builder.Services.AddSingleton(sp => new AgentService(
+                config, baseDirectory, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<ISystemdNotifier>(),
+                sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<AgentService>>()));
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<AgentService>());
+            using var host = builder.Build();
+            await host.RunAsync(cancellationToken);
+            return host.Services.GetRequiredService<AgentService>().ExitCode == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+        });
+        return command;
+    }
+}

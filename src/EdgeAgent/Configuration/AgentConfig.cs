@@ -1,0 +1,93 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using EdgeEmotion.EdgeAgent.Publishing;
+using EdgeEmotion.Runtime.Inference;
+using EdgeEmotion.Runtime.Streaming;
+
+namespace EdgeEmotion.EdgeAgent.Configuration;
+
+/// <summary>
+/// The agent's config file (/etc/edgeemo/edgeemo.json), every key documented in docs/config.md.
+/// Read strictly by <see cref="AgentConfigReader"/>: unknown keys and wrong types are errors.
+/// </summary>
+public sealed class AgentConfig
+{
+    /// <summary>This device's id in MQTT topics: edgeemo/v1/&lt;deviceId&gt;/...</summary>
+    public required string DeviceId { get; init; }
+
+    /// <summary>The model pack folder to run.</summary>
+    public required string Pack { get; init; }
+
+    public required SourcesConfig Sources { get; init; }
+
+    public InferenceOptions Inference { get; init; } = new();
+
+    public StreamingOptions Streaming { get; init; } = new();
+
+    public MqttOptions Mqtt { get; init; } = new();
+
+    public ScoreQueueOptions Queue { get; init; } = new();
+
+    public ServiceOptions Service { get; init; } = new();
+}
+
+/// <summary>Where each modality's samples come from. A modality left out is reported missing ("no source").</summary>
+public sealed class SourcesConfig
+{
+    public SourceConfig? Visual { get; init; }
+
+    public SourceConfig? Audio { get; init; }
+
+    public SourceConfig? Eda { get; init; }
+
+    /// <summary>Synthetic sources only: scripted dropouts, e.g. "visual:missing@20-28,audio:silence@40-46".</summary>
+    public string? Dropouts { get; init; }
+}
+
+public enum SourceType
+{
+    /// <summary>A recorded file (video, WAV, EDA CSV), played in real time from the service's start.</summary>
+    [JsonStringEnumMemberName("file")]
+    File,
+
+    /// <summary>Generated samples (demo, soak tests).</summary>
+    [JsonStringEnumMemberName("synthetic")]
+    Synthetic,
+}
+
+public sealed class SourceConfig
+{
+    public required SourceType Type { get; init; }
+
+    /// <summary>For <c>file</c>: the file to play.</summary>
+    public string? Path { get; init; }
+
+    /// <summary>For a synthetic visual source: the face photo it moves around (default: tests/media/face.jpg of a checkout).</summary>
+    public string? FaceImage { get; init; }
+
+    /// <summary>For synthetic sources: the random seed.</summary>
+    public int Seed { get; init; } = 1;
+}
+
+/// <summary>How the service paces and watches itself.</summary>
+public sealed class ServiceOptions
+{
+    /// <summary>How far behind real time the pipeline scores, so every source's samples for a clip have arrived.</summary>
+    public TimeSpan SourceLatency { get; init; } = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>Samples of each modality buffered between its source and the pipeline (drop-oldest beyond).</summary>
+    public TimeSpan BufferLength { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The service counts as stalled (no WATCHDOG=1 sent) when the pipeline has made no progress for this long.</summary>
+    public TimeSpan StallAfter { get; init; } = TimeSpan.FromSeconds(10);
+}
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    ReadCommentHandling = JsonCommentHandling.Skip,
+    AllowTrailingCommas = true,
+    UseStringEnumConverter = true,
+    RespectNullableAnnotations = true,
+    WriteIndented = true)]
+[JsonSerializable(typeof(AgentConfig))]
+internal sealed partial class AgentConfigJsonContext : JsonSerializerContext;

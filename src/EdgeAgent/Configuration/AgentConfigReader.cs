@@ -1,0 +1,141 @@
+using System.Text.Json;
+using EdgeEmotion.Runtime.Configuration;
+using EdgeEmotion.Runtime.Packs;
+using EdgeEmotion.Runtime.Streaming;
+
+namespace EdgeEmotion.EdgeAgent.Configuration;
+
+/// <summary>The config file is wrong; the message names the key and the reason.</summary>
+public sealed class ConfigException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// Reads and validates the config file completely before anything starts: one clear message
+/// for the first bad key, so the service never runs half-configured.
+/// </summary>
+public static class AgentConfigReader
+{
+    public static AgentConfig Read(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException($"config {path}: cannot be read: {e.Message}", e);
+        }
+
+        var config = Parse(text, path);
+        Validate(config, Path.GetDirectoryName(Path.GetFullPath(path))!);
+        return config;
+    }
+
+    public static AgentConfig Parse(string json, string name)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException e)
+        {
+            throw new ConfigException($"config {name}: not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {e.Message}", e);
+        }
+
+        using (document)
+        {
+            if (StrictJson.FindProblem(document.RootElement, AgentConfigJsonContext.Default.AgentConfig) is { } problem)
+            {
+                throw new ConfigException($"config {name}: {problem.Path}: {problem.Message}");
+            }
+
+            try
+            {
+                return document.RootElement.Deserialize(AgentConfigJsonContext.Default.AgentConfig)
+                    ?? throw new ConfigException($"config {name}: the document is null");
+            }
+            catch (JsonException e)
+            {
+                throw new ConfigException($"config {name}: {e.Path ?? "$"}: wrong type or value ({e.Message.Split(" Path:")[0]})", e);
+            }
+        }
+    }
+
+    /// <summary>Semantic checks: values, files, and the pack itself (hashes included).</summary>
+    public static void Validate(AgentConfig config, string baseDirectory)
+    {
+        Require(DeviceIdPattern(config.DeviceId), "deviceId", $"'{config.DeviceId}' must be 1-64 letters, digits, '-' or '_' (it is an MQTT topic level)");
+        Check("inference", config.Inference.Validate);
+        Check("mqtt", config.Mqtt.Validate);
+        Check("queue", config.Queue.Validate);
+        Require(config.Service.SourceLatency >= TimeSpan.Zero, "service.sourceLatency", "must be >= 0");
+        Require(config.Service.BufferLength > TimeSpan.Zero, "service.bufferLength", "must be > 0");
+        Require(config.Service.StallAfter > TimeSpan.Zero, "service.stallAfter", "must be > 0");
+
+        ModelPack pack;
+        try
+        {
+            pack = ModelPackLoader.Load(Path.Combine(baseDirectory, config.Pack));
+        }
+        catch (ModelPackException e)
+        {
+            throw new ConfigException($"pack: {config.Pack}: {e.Message}", e);
+        }
+
+        Check("streaming", () => config.Streaming.Validate(pack.Manifest));
+
+        foreach (var (kind, source) in new[] { ("visual", config.Sources.Visual), ("audio", config.Sources.Audio), ("eda", config.Sources.Eda) })
+        {
+            if (source is null)
+            {
+                continue;
+            }
+
+            var modalityKind = kind == "visual" ? ModalityKinds.Video : kind;
+            Require(pack.Manifest.Modalities.Any(m => m.Kind == modalityKind), $"sources.{kind}",
+                $"pack {pack.Id} has no {kind} modality (it takes {string.Join(", ", pack.Manifest.Modalities.Select(m => m.Name))})");
+            if (source.Type == SourceType.File)
+            {
+                Require(source.Path is not null, $"sources.{kind}.path", "a file source needs a path");
+                Require(File.Exists(Path.Combine(baseDirectory, source.Path!)), $"sources.{kind}.path", $"'{source.Path}' does not exist");
+            }
+            else if (kind == "visual" && source.FaceImage is { } face)
+            {
+                Require(File.Exists(Path.Combine(baseDirectory, face)), "sources.visual.faceImage", $"'{face}' does not exist");
+            }
+        }
+
+        Require(config.Sources.Visual is not null || config.Sources.Audio is not null || config.Sources.Eda is not null,
+            "sources", "configure at least one of visual, audio, eda");
+        if (config.Sources.Dropouts is { } dropouts)
+        {
+            Check("sources.dropouts", () => Sensors.Synthetic.DropoutScript.Parse(dropouts));
+        }
+    }
+
+    private static bool DeviceIdPattern(string id) =>
+        id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
+    private static void Require(bool condition, string key, string message)
+    {
+        if (!condition)
+        {
+            throw new ConfigException($"{key}: {message}");
+        }
+    }
+
+    private static void Check(string section, Action validate)
+    {
+        try
+        {
+            validate();
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or FileNotFoundException or IOException)
+        {
+            // Options name their own keys ("Inference.Providers ..."); keep that, prefixed by the section when they don't.
+            var message = e.Message.StartsWith(section, StringComparison.OrdinalIgnoreCase) ? e.Message : $"{section}: {e.Message}";
+            throw new ConfigException(message, e);
+        }
+    }
+}

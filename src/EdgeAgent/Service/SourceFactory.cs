@@ -1,0 +1,73 @@
+using EdgeEmotion.EdgeAgent.Configuration;
+using EdgeEmotion.Runtime.Packs;
+using EdgeEmotion.Runtime.Sources;
+using EdgeEmotion.Sensors;
+using EdgeEmotion.Sensors.Replay;
+using EdgeEmotion.Sensors.Synthetic;
+
+namespace EdgeEmotion.EdgeAgent.Service;
+
+/// <summary>The sources a config asks for, all paced in real time from the service's start.</summary>
+internal sealed class SourceFactory(SourcesConfig config, PackManifest pack, string baseDirectory, TimeProvider clock)
+{
+    private readonly DropoutScript dropouts = DropoutScript.Parse(config.Dropouts);
+
+    /// <summary>The face photo of a checkout, for synthetic video when the config names none.</summary>
+    public static string DefaultFaceImage => Path.Combine(AppContext.BaseDirectory, "media", "face.jpg");
+
+    public ISampleSource<VideoFrame>? Video()
+    {
+        if (config.Visual is not { } source)
+        {
+            return null;
+        }
+
+        var spec = pack.Modalities.First(m => m.Kind == ModalityKinds.Video).Video!;
+        return source.Type == SourceType.File
+            ? new VideoFileSource(Resolve(source.Path!), new VideoFileSourceOptions { FallbackFrameRate = spec.FrameRate, Pacing = SourcePacing.RealTime, TimeProvider = clock })
+            : new SyntheticVideoSource(new SyntheticVideoOptions
+            {
+                FaceImagePath = source.FaceImage is { } face ? Resolve(face) : DefaultFaceImage,
+                FrameRate = spec.FrameRate,
+                Seed = source.Seed,
+                Pacing = SourcePacing.RealTime,
+                TimeProvider = clock,
+                Dropouts = dropouts,
+            });
+    }
+
+    public ISampleSource<AudioBlock>? Audio()
+    {
+        if (config.Audio is not { } source)
+        {
+            return null;
+        }
+
+        var rate = pack.Modalities.First(m => m.Kind == ModalityKinds.Audio).Audio!.SampleRate;
+        return source.Type == SourceType.File
+            ? new RealTimeSource<AudioBlock>(new WavFileSource(Resolve(source.Path!), rate), b => b.Timestamp, clock)
+            : new SyntheticAudioSource(new SyntheticAudioOptions { SampleRate = rate, Seed = source.Seed, Pacing = SourcePacing.RealTime, TimeProvider = clock, Dropouts = dropouts });
+    }
+
+    public ISampleSource<EdaSample>? Eda(out double sampleRate)
+    {
+        sampleRate = pack.Modalities.FirstOrDefault(m => m.Kind == ModalityKinds.Eda)?.Eda?.SampleRate ?? 32;
+        if (config.Eda is not { } source)
+        {
+            return null;
+        }
+
+        if (source.Type == SourceType.File)
+        {
+            var path = Resolve(source.Path!);
+            sampleRate = EdaCsvSource.MeasureSampleRateAsync(path, CancellationToken.None).GetAwaiter().GetResult();
+            return new RealTimeSource<EdaSample>(new EdaCsvSource(path), s => s.Timestamp, clock);
+        }
+
+        var options = new SyntheticEdaOptions { Seed = source.Seed, Pacing = SourcePacing.RealTime, TimeProvider = clock, Dropouts = dropouts };
+        sampleRate = options.SampleRate;
+        return new SyntheticEdaSource(options);
+    }
+
+    private string Resolve(string path) => Path.Combine(baseDirectory, path);
+}

@@ -1,0 +1,197 @@
+using System.Runtime.CompilerServices;
+using EdgeEmotion.Runtime.Packs;
+using EdgeEmotion.Runtime.Sources;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeEmotion.Runtime.Streaming;
+
+/// <summary>
+/// Runs a pipeline on live sources. Each source fills its own bounded buffer on its own task
+/// (drop-oldest, counted); the scoring loop drains the buffers in timestamp order every tick and
+/// scores up to <c>now - sourceLatency</c>, so a slow backbone sheds old samples instead of
+/// falling ever further behind. Source timestamps are on the run's clock: time since start.
+/// </summary>
+public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOptions options, ILogger<LiveDriver> logger, TimeProvider? timeProvider = null)
+{
+    private readonly TimeProvider clock = timeProvider ?? TimeProvider.System;
+    private readonly List<string> failures = [];
+    private long lastProgress;
+
+    /// <summary>Samples each modality's buffer dropped because scoring fell behind.</summary>
+    public IReadOnlyDictionary<string, long> Dropped => buffers.ToDictionary(b => b.Kind, b => b.Dropped, StringComparer.Ordinal);
+
+    /// <summary>Sources that failed (their modality is missing from then on).</summary>
+    public IReadOnlyList<string> Failures { get { lock (failures) { return [.. failures]; } } }
+
+    /// <summary>How long ago the scoring loop last completed a tick: the watchdog's measure of progress.</summary>
+    public TimeSpan SinceProgress => clock.GetElapsedTime(Interlocked.Read(ref lastProgress));
+
+    private readonly List<Buffered> buffers = [];
+
+    public async IAsyncEnumerable<ScoreOutput> RunAsync(
+        ISampleSource<VideoFrame>? video,
+        ISampleSource<AudioBlock>? audio,
+        ISampleSource<EdaSample>? eda,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var frameRate = pipeline.Schedule.FrameRate;
+        if (video is not null)
+        {
+            buffers.Add(new Buffered<VideoFrame>(ModalityKinds.Video, video, Capacity(frameRate), f => f.Timestamp, pipeline.Push));
+        }
+
+        if (audio is not null)
+        {
+            buffers.Add(new Buffered<AudioBlock>(ModalityKinds.Audio, audio, Capacity(100), b => b.Timestamp, pipeline.Push));
+        }
+
+        if (eda is not null)
+        {
+            buffers.Add(new Buffered<EdaSample>(ModalityKinds.Eda, eda, Capacity(1000), s => s.Timestamp, pipeline.Push));
+        }
+
+        var start = clock.GetTimestamp();
+        Interlocked.Exchange(ref lastProgress, start);
+        var pumps = buffers.Select(b => Task.Run(() => PumpAsync(b, stop.Token), CancellationToken.None)).ToList();
+        using var timer = new PeriodicTimer(options.Tick, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                var pending = new List<(TimeSpan Time, int Order, Action Push)>();
+                foreach (var (buffer, order) in buffers.Select((b, i) => (b, i)))
+                {
+                    buffer.Drain(pending, order);
+                    if (buffer.Finished && !buffer.Reported)
+                    {
+                        buffer.Reported = true;
+                        pipeline.MarkEnded(buffer.Kind, buffer.Failed ? "source error" : MissingReasons.SourceEnded);
+                    }
+                }
+
+                foreach (var (_, _, push) in pending.OrderBy(p => p.Time).ThenBy(p => p.Order))
+                {
+                    push();
+                }
+
+                var now = clock.GetElapsedTime(start) - options.SourceLatency;
+                foreach (var output in pipeline.AdvanceTo(now, cancellationToken))
+                {
+                    yield return output;
+                }
+
+                Interlocked.Exchange(ref lastProgress, clock.GetTimestamp());
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(pumps);
+            foreach (var buffer in buffers)
+            {
+                buffer.DisposeLeftovers();
+            }
+        }
+
+        // Samples per second of the modality times the buffer length.
+        int Capacity(double perSecond) => Math.Max(4, (int)Math.Ceiling(perSecond * options.BufferLength.TotalSeconds));
+    }
+
+    private async Task PumpAsync(Buffered buffer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await buffer.PumpAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (SourceException e)
+        {
+            buffer.Failed = true;
+            lock (failures)
+            {
+                failures.Add(e.Message);
+            }
+
+            LogSourceFailed(e, buffer.Kind);
+        }
+        finally
+        {
+            buffer.Finished = true;
+            await buffer.DisposeSourceAsync();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The {Modality} source failed; its modality is missing from here on")]
+    private partial void LogSourceFailed(Exception exception, string modality);
+
+    private abstract class Buffered(string kind)
+    {
+        public string Kind { get; } = kind;
+
+        public volatile bool Finished;
+
+        public volatile bool Failed;
+
+        public bool Reported { get; set; }
+
+        public abstract long Dropped { get; }
+
+        public abstract Task PumpAsync(CancellationToken cancellationToken);
+
+        public abstract void Drain(List<(TimeSpan Time, int Order, Action Push)> into, int order);
+
+        public abstract ValueTask DisposeSourceAsync();
+
+        public abstract void DisposeLeftovers();
+    }
+
+    private sealed class Buffered<T>(string kind, ISampleSource<T> source, int capacity, Func<T, TimeSpan> timestamp, Action<T> push)
+        : Buffered(kind)
+    {
+        private readonly SampleBuffer<T> buffer = new(capacity);
+
+        public override long Dropped => buffer.Dropped;
+
+        public override async Task PumpAsync(CancellationToken cancellationToken)
+        {
+            await foreach (var sample in source.ReadAsync(cancellationToken))
+            {
+                buffer.Write(sample);
+            }
+        }
+
+        public override void Drain(List<(TimeSpan Time, int Order, Action Push)> into, int order)
+        {
+            while (buffer.TryRead(out var sample))
+            {
+                into.Add((timestamp(sample), order, () => push(sample)));
+            }
+        }
+
+        public override ValueTask DisposeSourceAsync() => source.DisposeAsync();
+
+        public override void DisposeLeftovers()
+        {
+            while (buffer.TryRead(out var sample))
+            {
+                (sample as IDisposable)?.Dispose();
+            }
+        }
+    }
+}
+
+/// <summary>Timing of the live scoring loop.</summary>
+public sealed class LiveDriverOptions
+{
+    /// <summary>How often buffered samples are handed to the pipeline.</summary>
+    public TimeSpan Tick { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>How far behind real time clips are scored, so every source's samples for them have arrived.</summary>
+    public TimeSpan SourceLatency { get; init; } = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>Each modality's buffer holds this much; older samples are dropped when scoring falls behind.</summary>
+    public TimeSpan BufferLength { get; init; } = TimeSpan.FromSeconds(2);
+}

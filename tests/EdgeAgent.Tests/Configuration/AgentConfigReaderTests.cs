@@ -1,0 +1,150 @@
+using System.Text.Json.Nodes;
+using EdgeEmotion.EdgeAgent.Cli;
+using EdgeEmotion.EdgeAgent.Configuration;
+using EdgeEmotion.EdgeAgent.Tests.Cli;
+using EdgeEmotion.Tests;
+
+namespace EdgeEmotion.EdgeAgent.Tests.Configuration;
+
+/// <summary>Each bad config gives one message naming the key, and `run` exits non-zero before starting anything.</summary>
+public sealed class AgentConfigReaderTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("edgeemo-config-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    private static JsonObject Good() => new()
+    {
+        ["deviceId"] = "bed-12",
+        ["pack"] = TestPaths.Pack("affect-tiny"),
+        ["sources"] = new JsonObject { ["visual"] = new JsonObject { ["type"] = "synthetic" }, ["audio"] = new JsonObject { ["type"] = "file", ["path"] = TestMedia.Speech } },
+        ["mqtt"] = new JsonObject { ["broker"] = "mqtt://127.0.0.1:1883" },
+        ["streaming"] = new JsonObject { ["hop"] = 16, ["defaults"] = new JsonObject { ["policy"] = "substitute", ["maxHold"] = "00:00:02" } },
+        ["inference"] = new JsonObject { ["providers"] = new JsonArray("tensorrt", "cpu") },
+    };
+
+    private string Write(JsonObject config, string name = "edgeemo.json")
+    {
+        var path = Path.Combine(folder, name);
+        File.WriteAllText(path, "// a comment, as the example has\n" + config.ToJsonString());
+        return path;
+    }
+
+    private string Fails(Action<JsonObject> spoil)
+    {
+        var config = Good();
+        spoil(config);
+        return Assert.Throws<ConfigException>(() => AgentConfigReader.Read(Write(config))).Message;
+    }
+
+    [Fact]
+    public void A_good_config_reads_with_its_values()
+    {
+        var config = AgentConfigReader.Read(Write(Good()));
+
+        Assert.Equal("bed-12", config.DeviceId);
+        Assert.Equal(16, config.Streaming.Hop);
+        Assert.Equal(Runtime.Streaming.MissingPolicy.Substitute, config.Streaming.Defaults.Policy);
+        Assert.Equal(TimeSpan.FromSeconds(2), config.Streaming.Defaults.MaxHold);
+        Assert.Equal([Runtime.Inference.ExecutionProviderKind.TensorRt, Runtime.Inference.ExecutionProviderKind.Cpu], config.Inference.Providers);
+        Assert.Equal(SourceType.File, config.Sources.Audio!.Type);
+    }
+
+    [Fact]
+    public void The_shipped_example_config_parses()
+    {
+        var text = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "deploy/jetson/edgeemo.json"));
+
+        var config = AgentConfigReader.Parse(text, "edgeemo.json");
+
+        Assert.Equal("bed-01", config.DeviceId);
+    }
+
+    [Fact]
+    public void Unknown_key() =>
+        Assert.Contains("$.mqtt.brokr: unknown field 'brokr'", Fails(c => c["mqtt"]!["brokr"] = "mqtt://x"), StringComparison.Ordinal);
+
+    [Fact]
+    public void Wrong_type() =>
+        Assert.Contains("$.streaming.hop: wrong type or value", Fails(c => c["streaming"]!["hop"] = "sixteen"), StringComparison.Ordinal);
+
+    [Fact]
+    public void Wrong_enum_value() =>
+        Assert.Contains("$.inference.providers", Fails(c => c["inference"]!["providers"] = new JsonArray("rocm")), StringComparison.Ordinal);
+
+    [Fact]
+    public void Missing_required_key() =>
+        Assert.Contains("required field 'deviceId' is missing", Fails(c => c.Remove("deviceId")), StringComparison.Ordinal);
+
+    [Fact]
+    public void Missing_pack()
+    {
+        var message = Fails(c => c["pack"] = "/nonexistent/pack");
+
+        Assert.StartsWith("pack: /nonexistent/pack:", message, StringComparison.Ordinal);
+        Assert.Contains("does not exist", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unreadable_tls_file()
+    {
+        var message = Fails(c => c["mqtt"]!["caFile"] = "/nonexistent/clinic-ca.pem");
+
+        Assert.Contains("/nonexistent/clinic-ca.pem", message, StringComparison.Ordinal);
+        Assert.Contains("CaFile", message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void A_source_for_a_modality_the_pack_lacks() =>
+        Assert.Contains("sources.eda: pack affect-tiny has no eda modality", Fails(c => c["sources"]!["eda"] = new JsonObject { ["type"] = "synthetic" }), StringComparison.Ordinal);
+
+    [Fact]
+    public void A_file_source_whose_file_is_missing() =>
+        Assert.Contains("sources.audio.path: '/nonexistent.wav' does not exist", Fails(c => c["sources"]!["audio"]!["path"] = "/nonexistent.wav"), StringComparison.Ordinal);
+
+    [Fact]
+    public void A_hop_that_breaks_the_fusion_spacing() =>
+        Assert.Contains("must divide the pack's clip spacing", Fails(c => c["streaming"]!["hop"] = 12), StringComparison.Ordinal);
+
+    [Fact]
+    public void A_device_id_that_cannot_be_a_topic_level() =>
+        Assert.Contains("deviceId: 'bed/12'", Fails(c => c["deviceId"] = "bed/12"), StringComparison.Ordinal);
+
+    [Fact]
+    public void Bad_dropout_script() =>
+        Assert.Contains("sources.dropouts", Fails(c => c["sources"]!["dropouts"] = "visual:sneeze@1-2"), StringComparison.Ordinal);
+
+    [Fact]
+    public void Not_json_at_all()
+    {
+        var path = Path.Combine(folder, "broken.json");
+        File.WriteAllText(path, "{ \"deviceId\": ");
+
+        var message = Assert.Throws<ConfigException>(() => AgentConfigReader.Read(path)).Message;
+
+        Assert.Contains("not valid JSON (line 1", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_with_a_bad_config_prints_one_line_and_exits_non_zero()
+    {
+        var config = Good();
+        config["mqtt"]!["brokr"] = "x";
+
+        var (code, output, error) = await CliRunner.RunAsync("run", "--config", Write(config));
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Empty(output);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.StartsWith("error: config ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_check_accepts_a_good_config()
+    {
+        var (code, output, error) = await CliRunner.RunAsync("run", "--config", Write(Good()), "--check");
+
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Contains("config ok: device bed-12", output, StringComparison.Ordinal);
+    }
+}
