@@ -1,0 +1,71 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+
+namespace EdgeEmotion.EdgeAgent.Publishing;
+
+/// <summary>
+/// The file <c>ack</c>: the highest sequence number delivered (or dropped), as
+/// <c>[magic u32][seq i64][crc32 u32 over seq]</c>. Replaced atomically: written to
+/// <c>ack.tmp</c>, fsynced, renamed over <c>ack</c>, then the directory fsynced, so a crash
+/// leaves either the old value or the new one.
+/// </summary>
+internal sealed class AckFile
+{
+    public const string FileName = "ack";
+    public const string TemporaryFileName = "ack.tmp";
+
+    private const uint Magic = 0x314B_4341; // "ACK1"
+    private const int Size = 16;
+
+    private readonly string directory;
+    private readonly string path;
+    private readonly string temporaryPath;
+
+    public AckFile(string directory)
+    {
+        this.directory = directory;
+        path = Path.Combine(directory, FileName);
+        temporaryPath = Path.Combine(directory, TemporaryFileName);
+    }
+
+    /// <summary>The stored sequence, 0 when there is no file, null when it is damaged.</summary>
+    public long? Read()
+    {
+        if (File.Exists(temporaryPath))
+        {
+            File.Delete(temporaryPath); // a write that never reached its rename
+        }
+
+        if (!File.Exists(path))
+        {
+            return 0;
+        }
+
+        var data = File.ReadAllBytes(path);
+        if (data.Length != Size || BinaryPrimitives.ReadUInt32LittleEndian(data) != Magic)
+        {
+            return null;
+        }
+
+        var sequence = data.AsSpan(4, 8);
+        return Crc32.HashToUInt32(sequence) == BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(12))
+            ? BinaryPrimitives.ReadInt64LittleEndian(sequence)
+            : null;
+    }
+
+    public void Write(long sequence)
+    {
+        Span<byte> data = stackalloc byte[Size];
+        BinaryPrimitives.WriteUInt32LittleEndian(data, Magic);
+        BinaryPrimitives.WriteInt64LittleEndian(data[4..], sequence);
+        BinaryPrimitives.WriteUInt32LittleEndian(data[12..], Crc32.HashToUInt32(data.Slice(4, 8)));
+        using (var handle = File.OpenHandle(temporaryPath, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            RandomAccess.Write(handle, data, 0);
+            RandomAccess.FlushToDisk(handle);
+        }
+
+        File.Move(temporaryPath, path, overwrite: true);
+        DirectorySync.Flush(directory);
+    }
+}

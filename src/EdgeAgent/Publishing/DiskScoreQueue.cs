@@ -1,0 +1,619 @@
+using System.Buffers;
+using System.IO.Hashing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
+
+namespace EdgeEmotion.EdgeAgent.Publishing;
+
+/// <summary>
+/// The store-and-forward queue on disk (docs/queue.md). Survives a SIGKILL and a power cut.
+/// </summary>
+/// <remarks>
+/// <para>Layout of <see cref="ScoreQueueOptions.Directory"/>: append-only segment files named
+/// by the first sequence number they were created for (<c>00000000000000000001.seg</c>), each a
+/// run of records <c>[magic u32][length u32][seq i64][crc32 over seq+payload][payload]</c>
+/// (<see cref="QueueRecord"/>); the file <c>ack</c> with the highest sequence delivered or
+/// dropped, replaced atomically (<see cref="AckFile"/>); and <c>queue.lock</c>, held exclusively
+/// so two agents never share the folder.</para>
+/// <para>Recovery scans the segments in order and keeps every whole record. Damage (a record torn
+/// by a crash mid-write, bit rot) is skipped and counted in <see cref="CorruptSkipped"/>; the scan
+/// resyncs on the next magic. A damaged tail of the newest segment is cut off so appends continue
+/// after the last whole record. The next sequence is one past the highest of: any record seen,
+/// the acknowledged sequence, and the newest segment's name - 1, so it never goes back even when
+/// everything was acknowledged (the newest segment is never deleted).</para>
+/// <para>An in-memory index (sequence, segment, offset) of the unacknowledged records, bounded
+/// by <see cref="ScoreQueueOptions.MaxMessages"/>, lets <see cref="Peek"/> read without scanning.
+/// Past <see cref="ScoreQueueOptions.MaxMessages"/> or <see cref="ScoreQueueOptions.MaxBytes"/>
+/// the oldest messages are dropped: the acknowledged point moves over them, they are counted in
+/// <see cref="Dropped"/> and a rate-limited warning says how many. A segment whose records are all
+/// acknowledged is deleted, unless it is the newest.</para>
+/// <para>One lock guards everything: the pipeline appends on one thread while the publisher
+/// peeks and acknowledges on another. A message is handed out (<see cref="Peek"/>,
+/// <see cref="WaitForMessagesAsync"/>) only once fsynced, so no sequence number that left the
+/// device is reused after a power cut.</para>
+/// </remarks>
+public sealed partial class DiskScoreQueue : IScoreQueue, IDisposable
+{
+    private const string LockFileName = "queue.lock";
+
+    // Queue-full warnings come at most this often, each with the count since the one before.
+    private static readonly TimeSpan DropWarningInterval = TimeSpan.FromSeconds(10);
+
+    private readonly ScoreQueueOptions options;
+    private readonly ILogger logger;
+    private readonly TimeProvider time;
+    private readonly string directory;
+    private readonly AckFile ackFile;
+    private readonly Crc32 crc = new();
+    private readonly Lock gate = new();
+    private readonly List<QueueSegment> segments = []; // oldest first; the last is the one appended to
+    private readonly Queue<IndexEntry> unacknowledged = new(); // oldest first
+    private readonly ITimer flushTimer;
+    private readonly SafeFileHandle? directoryLock;
+
+    private long nextSequence;
+    private long acknowledged;
+    private long persistedAcknowledged;
+    private long durableSequence; // highest sequence known fsynced
+    private long unacknowledgedBytes;
+    private long dropped;
+    private long droppedUnreported;
+    private long? lastDropWarning;
+    private long corruptSkipped;
+    private bool flushScheduled;
+    private TaskCompletionSource? waiter;
+    private bool disposed;
+
+    /// <summary>Opens the queue in <see cref="ScoreQueueOptions.Directory"/>, creating it if needed, and recovers what it holds.</summary>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    /// <exception cref="UnauthorizedAccessException">The directory is not writable.</exception>
+    /// <exception cref="IOException">The directory cannot be created or read, or another queue holds it.</exception>
+    public DiskScoreQueue(ScoreQueueOptions options, ILogger<DiskScoreQueue> logger, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        options.Validate();
+        this.options = options;
+        this.logger = logger;
+        time = timeProvider ?? TimeProvider.System;
+        directory = Path.GetFullPath(options.Directory);
+        ackFile = new AckFile(directory);
+        flushTimer = time.CreateTimer(_ => OnFlushTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        try
+        {
+            System.IO.Directory.CreateDirectory(directory);
+            directoryLock = File.OpenHandle(Path.Combine(directory, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            Recover();
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            ReleaseFiles();
+            throw new UnauthorizedAccessException($"Queue.Directory '{directory}' is not writable: {e.Message}", e);
+        }
+        catch (IOException e)
+        {
+            ReleaseFiles();
+            throw new IOException($"Queue.Directory '{directory}' cannot be used: {e.Message}", e);
+        }
+    }
+
+    public long NextSequence
+    {
+        get
+        {
+            lock (gate)
+            {
+                return nextSequence;
+            }
+        }
+    }
+
+    public long Depth
+    {
+        get
+        {
+            lock (gate)
+            {
+                return unacknowledged.Count;
+            }
+        }
+    }
+
+    /// <summary>Record bytes (headers and payloads) of the unacknowledged messages.</summary>
+    public long Bytes
+    {
+        get
+        {
+            lock (gate)
+            {
+                return unacknowledgedBytes;
+            }
+        }
+    }
+
+    public long Dropped
+    {
+        get
+        {
+            lock (gate)
+            {
+                return dropped;
+            }
+        }
+    }
+
+    public long CorruptSkipped
+    {
+        get
+        {
+            lock (gate)
+            {
+                return corruptSkipped;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException">The sequence is not <see cref="NextSequence"/>, or the payload can never fit.</exception>
+    /// <exception cref="IOException">
+    /// The write failed: nothing was stored and the sequence is still free. If only the fsync
+    /// failed, the message is queued (the sequence is used) but may not survive a power cut.
+    /// </exception>
+    public void Append(long sequence, ReadOnlySpan<byte> payload)
+    {
+        var size = QueueRecord.SizeOf(payload.Length);
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            if (sequence != nextSequence)
+            {
+                throw new ArgumentException($"Sequence {sequence} is not the queue's next sequence {nextSequence}", nameof(sequence));
+            }
+
+            if (payload.Length > QueueRecord.MaxPayloadBytes || size > options.MaxBytes)
+            {
+                throw new ArgumentException(
+                    $"A payload of {payload.Length} bytes never fits the queue (Queue.MaxBytes is {options.MaxBytes}, a record has {QueueRecord.HeaderSize} bytes of header, a payload at most {QueueRecord.MaxPayloadBytes})",
+                    nameof(payload));
+            }
+
+            MakeRoomFor(size);
+            var segment = SegmentFor(size, sequence);
+            var record = ArrayPool<byte>.Shared.Rent(size);
+            long offset;
+            try
+            {
+                QueueRecord.Write(record.AsSpan(0, size), sequence, payload, crc);
+                offset = segment.Append(record.AsSpan(0, size), sequence);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(record);
+            }
+
+            unacknowledged.Enqueue(new IndexEntry(sequence, segment, offset, size));
+            unacknowledgedBytes += size;
+            nextSequence = sequence + 1;
+
+            if (options.Durability == QueueDurability.EveryMessage)
+            {
+                segment.Flush();
+                MarkDurable(sequence);
+            }
+            else
+            {
+                ScheduleFlush();
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Only messages already fsynced are returned (with <see cref="QueueDurability.Batched"/>, up to one flush interval after their append).</remarks>
+    public IReadOnlyList<QueuedMessage> Peek(int max)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            var messages = new List<QueuedMessage>(Math.Min(max, unacknowledged.Count));
+            foreach (var entry in unacknowledged)
+            {
+                if (messages.Count == max || entry.Sequence > durableSequence)
+                {
+                    break;
+                }
+
+                var payload = new byte[entry.RecordLength - QueueRecord.HeaderSize];
+                entry.Segment.Read(entry.Offset + QueueRecord.HeaderSize, payload);
+                messages.Add(new QueuedMessage(entry.Sequence, payload));
+            }
+
+            return messages;
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentOutOfRangeException">The sequence was never appended.</exception>
+    public void Acknowledge(long sequence)
+    {
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            if (sequence >= nextSequence)
+            {
+                throw new ArgumentOutOfRangeException(nameof(sequence), sequence, $"Sequence {sequence} was never appended; the next is {nextSequence}");
+            }
+
+            if (sequence <= acknowledged)
+            {
+                return;
+            }
+
+            AdvanceAcknowledged(sequence);
+            DeleteAcknowledgedSegments();
+            if (options.Durability == QueueDurability.EveryMessage)
+            {
+                PersistAcknowledged();
+            }
+            else
+            {
+                ScheduleFlush();
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>"Holds a message" means one that <see cref="Peek"/> would return: stored and fsynced.</remarks>
+    public Task WaitForMessagesAsync(CancellationToken cancellationToken)
+    {
+        Task ready;
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            if (HasDeliverable)
+            {
+                return Task.CompletedTask;
+            }
+
+            waiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            ready = waiter.Task;
+        }
+
+        return ready.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Flushes what is pending (appends, the acknowledged point) and closes the files.</summary>
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            if (disposed)
+            {
+                return;
+            }
+
+            disposed = true;
+            flushTimer.Dispose();
+            try
+            {
+                FlushPending();
+            }
+            catch (IOException e)
+            {
+                LogFlushFailed(e, directory);
+            }
+
+            if (droppedUnreported > 0)
+            {
+                LogDropped(droppedUnreported, dropped, acknowledged);
+            }
+
+            waiter?.TrySetException(new ObjectDisposedException(nameof(DiskScoreQueue)));
+            waiter = null;
+            ReleaseFiles();
+        }
+    }
+
+    private bool HasDeliverable => unacknowledged.Count > 0 && unacknowledged.Peek().Sequence <= durableSequence;
+
+    private void Recover()
+    {
+        var stored = ackFile.Read();
+        if (stored is null)
+        {
+            LogAckDamaged(directory);
+        }
+
+        acknowledged = persistedAcknowledged = stored ?? 0;
+
+        var files = new List<(long First, string Path)>();
+        foreach (var path in System.IO.Directory.EnumerateFiles(directory, "*" + QueueSegment.Extension))
+        {
+            if (QueueSegment.TryParseFileName(Path.GetFileName(path), out var first))
+            {
+                files.Add((first, path));
+            }
+            else
+            {
+                LogForeignFile(path);
+            }
+        }
+
+        files.Sort((a, b) => a.First.CompareTo(b.First));
+
+        var highest = 0L;
+        for (var i = 0; i < files.Count; i++)
+        {
+            var segment = QueueSegment.Open(files[i].Path, files[i].First);
+            segments.Add(segment);
+            highest = RecoverSegment(segment, isNewest: i == files.Count - 1, highest);
+        }
+
+        var newestName = segments.Count > 0 ? segments[^1].FirstSequence - 1 : 0;
+        nextSequence = Math.Max(Math.Max(highest, acknowledged), newestName) + 1;
+
+        // A killed process may have left its last appends in the page cache only: make them
+        // durable before they can be handed out. Older segments were fsynced when they were sealed.
+        if (segments.Count > 0)
+        {
+            segments[^1].Flush();
+        }
+
+        durableSequence = highest;
+        DeleteAcknowledgedSegments();
+
+        // The limits may have shrunk since the messages were stored.
+        var excess = 0L;
+        while (unacknowledged.Count > options.MaxMessages || unacknowledgedBytes > options.MaxBytes)
+        {
+            DropOldest();
+            excess++;
+        }
+
+        if (excess > 0)
+        {
+            ReportDrops(excess);
+            DeleteAcknowledgedSegments();
+            PersistAcknowledged();
+        }
+
+        LogOpened(directory, unacknowledged.Count, unacknowledgedBytes, segments.Count, nextSequence, corruptSkipped);
+    }
+
+    /// <summary>Indexes the whole, in-order records of one segment; returns the highest sequence seen so far.</summary>
+    private long RecoverSegment(QueueSegment segment, bool isNewest, long highest)
+    {
+        var scan = SegmentScan.Of(segment.ReadAll(), crc);
+        foreach (var damage in scan.Damaged)
+        {
+            corruptSkipped++;
+            LogDamagedRange(segment.FileName, damage.Offset, damage.Length);
+        }
+
+        foreach (var record in scan.Records)
+        {
+            if (record.Sequence <= highest)
+            {
+                // Whole but out of order: not something this queue wrote in this place.
+                corruptSkipped++;
+                LogOutOfOrder(segment.FileName, record.Offset, record.Sequence, highest);
+                continue;
+            }
+
+            highest = record.Sequence;
+            segment.Recovered(record.Sequence);
+            if (record.Sequence > acknowledged)
+            {
+                unacknowledged.Enqueue(new IndexEntry(record.Sequence, segment, record.Offset, record.RecordLength));
+                unacknowledgedBytes += record.RecordLength;
+            }
+        }
+
+        // Only the newest segment is appended to; its torn tail would sit between records.
+        if (isNewest && scan.HasDamagedTail)
+        {
+            LogTailCut(segment.FileName, scan.ValidEnd, scan.Length - scan.ValidEnd);
+            segment.Truncate(scan.ValidEnd);
+        }
+
+        return highest;
+    }
+
+    /// <summary>Drops the oldest messages until one more of <paramref name="size"/> bytes fits.</summary>
+    private void MakeRoomFor(int size)
+    {
+        var count = 0L;
+        while (unacknowledged.Count > 0
+            && (unacknowledged.Count + 1 > options.MaxMessages || unacknowledgedBytes + size > options.MaxBytes))
+        {
+            DropOldest();
+            count++;
+        }
+
+        if (count > 0)
+        {
+            ReportDrops(count);
+            DeleteAcknowledgedSegments();
+
+            // A lost drop costs nothing: recovery finds the queue over its limits and drops again.
+            ScheduleFlush();
+        }
+    }
+
+    private void DropOldest()
+    {
+        var oldest = unacknowledged.Dequeue();
+        unacknowledgedBytes -= oldest.RecordLength;
+        acknowledged = oldest.Sequence;
+        dropped++;
+    }
+
+    private void ReportDrops(long count)
+    {
+        droppedUnreported += count;
+        var now = time.GetTimestamp();
+        if (lastDropWarning is { } last && time.GetElapsedTime(last, now) < DropWarningInterval)
+        {
+            return;
+        }
+
+        LogDropped(droppedUnreported, dropped, acknowledged);
+        droppedUnreported = 0;
+        lastDropWarning = now;
+    }
+
+    private void AdvanceAcknowledged(long sequence)
+    {
+        acknowledged = sequence;
+        while (unacknowledged.Count > 0 && unacknowledged.Peek().Sequence <= sequence)
+        {
+            unacknowledgedBytes -= unacknowledged.Dequeue().RecordLength;
+        }
+    }
+
+    /// <summary>The segment to append a record of <paramref name="size"/> bytes to: the newest, or a new one when it is full.</summary>
+    private QueueSegment SegmentFor(int size, long sequence)
+    {
+        if (segments.Count > 0)
+        {
+            var newest = segments[^1];
+            if (newest.Length == 0 || newest.Length + size <= options.SegmentBytes)
+            {
+                return newest;
+            }
+
+            // Sealed segments are complete on disk; only the newest can hold unsynced records.
+            newest.Flush();
+            MarkDurable(newest.LastSequence);
+        }
+
+        var created = QueueSegment.Create(directory, sequence);
+        segments.Add(created);
+        DirectorySync.Flush(directory);
+        LogSegmentCreated(created.FileName);
+        return created;
+    }
+
+    /// <summary>Deletes the oldest segments whose records are all acknowledged, never the newest.</summary>
+    private void DeleteAcknowledgedSegments()
+    {
+        while (segments.Count > 1 && segments[0].LastSequence <= acknowledged)
+        {
+            var oldest = segments[0];
+            segments.RemoveAt(0);
+            oldest.Delete();
+            LogSegmentDeleted(oldest.FileName);
+        }
+    }
+
+    private void MarkDurable(long sequence)
+    {
+        if (sequence > durableSequence)
+        {
+            durableSequence = sequence;
+            if (waiter is not null && HasDeliverable)
+            {
+                waiter.TrySetResult();
+                waiter = null;
+            }
+        }
+    }
+
+    private void PersistAcknowledged()
+    {
+        if (persistedAcknowledged != acknowledged)
+        {
+            ackFile.Write(acknowledged);
+            persistedAcknowledged = acknowledged;
+        }
+    }
+
+    private void ScheduleFlush()
+    {
+        if (!flushScheduled)
+        {
+            flushScheduled = true;
+            flushTimer.Change(options.FlushInterval, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void OnFlushTimer()
+    {
+        lock (gate)
+        {
+            if (disposed)
+            {
+                return;
+            }
+
+            flushScheduled = false;
+            try
+            {
+                FlushPending();
+            }
+            catch (IOException e)
+            {
+                LogFlushFailed(e, directory);
+                ScheduleFlush();
+            }
+        }
+    }
+
+    /// <summary>fsyncs unsynced appends and writes the acknowledged point if it moved.</summary>
+    private void FlushPending()
+    {
+        if (segments.Count > 0 && segments[^1].LastSequence > durableSequence)
+        {
+            segments[^1].Flush();
+            MarkDurable(segments[^1].LastSequence);
+        }
+
+        PersistAcknowledged();
+    }
+
+    private void ReleaseFiles()
+    {
+        foreach (var segment in segments)
+        {
+            segment.Dispose();
+        }
+
+        segments.Clear();
+        unacknowledged.Clear();
+        directoryLock?.Dispose();
+        flushTimer.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queue {Directory} opened: {Depth} messages ({Bytes} bytes) pending in {Segments} segments, next sequence {NextSequence}, {CorruptSkipped} damaged records skipped")]
+    private partial void LogOpened(string directory, int depth, long bytes, int segments, long nextSequence, long corruptSkipped);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue segment {Segment}: {Length} damaged bytes at offset {Offset} skipped")]
+    private partial void LogDamagedRange(string segment, long offset, long length);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue segment {Segment}: record at offset {Offset} has sequence {Sequence}, not after {Previous}; skipped")]
+    private partial void LogOutOfOrder(string segment, long offset, long sequence, long previous);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue segment {Segment}: torn tail of {Length} bytes cut at offset {Offset}")]
+    private partial void LogTailCut(string segment, long offset, long length);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Directory}: acknowledgement file damaged; every stored message will be sent again")]
+    private partial void LogAckDamaged(string directory);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue: ignoring {Path}, not a segment name")]
+    private partial void LogForeignFile(string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue full: dropped the {Count} oldest messages (up to sequence {Sequence}); {Total} dropped since start")]
+    private partial void LogDropped(long count, long total, long sequence);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Queue {Directory}: flush to disk failed; will retry")]
+    private partial void LogFlushFailed(Exception exception, string directory);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Queue segment {Segment} created")]
+    private partial void LogSegmentCreated(string segment);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Queue segment {Segment} deleted: every record acknowledged")]
+    private partial void LogSegmentDeleted(string segment);
+
+    /// <summary>Where an unacknowledged record lies.</summary>
+    private readonly record struct IndexEntry(long Sequence, QueueSegment Segment, long Offset, int RecordLength);
+}
