@@ -8,7 +8,7 @@ RID := $(if $(filter aarch64 arm64,$(ARCH)),linux-arm64,linux-x64)
 BIN := bin
 RESULTS := TestResults
 
-.PHONY: setup build test run models models-tiny bench clean
+.PHONY: setup build test run replay-samples models models-tiny bench clean
 
 setup:
 	@bash scripts/setup.sh
@@ -23,12 +23,14 @@ test: setup
 	  $(PYTHON) scripts/test-summary.py $(RESULTS); sum=$$?; \
 	  if [ $$rc -ne 0 ] || [ $$sum -ne 0 ]; then exit 1; fi
 
-# The main job on the committed media until device sources land: verify the packs against
-# PyTorch, then stream a real face video with speech (affect) and with EDA (pain).
+# The main job: the agent on synthetic sensors with dropouts, publishing to a local mosquitto,
+# with a live console view (until Ctrl+C; `make run DURATION=30` to stop by itself).
+DURATION ?= 0
 run: build
-	./$(BIN)/edgeemo models list models/packs
-	./$(BIN)/edgeemo models verify models/packs/affect-tiny
-	./$(BIN)/edgeemo models verify models/packs/pain-tiny
+	@scripts/run-demo.sh --duration $(DURATION)
+
+# Score the committed media with both tiny packs (replay, no broker).
+replay-samples: build
 	./$(BIN)/edgeemo replay --pack models/packs/affect-tiny --video tests/media/face.mp4 --audio tests/media/speech.wav --out $(RESULTS)/affect.jsonl
 	@head -n 3 $(RESULTS)/affect.jsonl
 	./$(BIN)/edgeemo replay --pack models/packs/pain-tiny --video tests/media/face.mp4 --eda tests/media/eda.csv --out $(RESULTS)/pain.jsonl

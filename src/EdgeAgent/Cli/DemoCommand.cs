@@ -21,7 +21,7 @@ internal static class DemoCommand
 {
     public static Command Create()
     {
-        var broker = new Option<Uri?>("--broker") { Description = "mqtt://HOST:PORT of a broker to publish to (default: an in-process broker on 127.0.0.1)" };
+        var broker = new Option<string?>("--broker") { Description = "mqtt://HOST:PORT of a broker to publish to (default: an in-process broker on 127.0.0.1)" };
         var deviceId = new Option<string>("--device-id") { Description = "Device id in the topics", DefaultValueFactory = _ => "demo" };
         var duration = new Option<double>("--duration") { Description = "Seconds to run (0: until Ctrl+C)", DefaultValueFactory = _ => 0 };
         var pack = new Option<string>("--pack") { Description = "Model pack folder", DefaultValueFactory = _ => "models/packs/affect-tiny" };
@@ -60,7 +60,13 @@ internal static class DemoCommand
             }
 
             MqttServer? server = null;
-            var brokerUri = result.GetValue(broker);
+            Uri? brokerUri = null;
+            if (result.GetValue(broker) is { } given && !Uri.TryCreate(given, UriKind.Absolute, out brokerUri))
+            {
+                error.WriteLine($"error: --broker '{given}' is not a URI like mqtt://HOST:PORT");
+                return ExitCodes.Usage;
+            }
+
             if (brokerUri is null)
             {
                 var chosen = result.GetValue(port) is > 0 and var p ? p : (IsFree(1883) ? 1883 : FreePort());
@@ -75,8 +81,10 @@ internal static class DemoCommand
             {
                 var config = DemoConfig(device, Path.GetFullPath(packDir), manifest, brokerUri, state.FullName);
                 AgentConfigReader.Validate(config, Environment.CurrentDirectory);
-                output.WriteLine($"demo: device {device}, pack {manifest.Id}, dropouts {config.Sources.Dropouts}");
-                output.WriteLine($"watch: mosquitto_sub -h {brokerUri.Host} -p {brokerUri.Port} -t 'edgeemo/#' -v");
+                output.WriteLine($"demo: device {device}, pack {manifest.Id}; every {DropoutCycle} s from 8 s: video missing 7 s, then audio silent / EDA electrode off");
+                // MQTTnet's in-process broker refuses the empty client id mosquitto_sub sends over
+                // MQTT 3.1.1; over MQTT 5 it assigns one. A real broker takes either.
+                output.WriteLine($"watch: mosquitto_sub -h {brokerUri.Host} -p {brokerUri.Port}{(server is null ? "" : " -V mqttv5")} -t 'edgeemo/#' -v");
                 output.WriteLine(seconds > 0 ? $"demo: running for {seconds:0.#} s" : "demo: running until Ctrl+C");
 
                 using var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning)
@@ -106,24 +114,28 @@ internal static class DemoCommand
         return command;
     }
 
+    /// <summary>Seconds between the starts of the demo's scripted dropouts.</summary>
+    internal const int DropoutCycle = 40;
+
     internal static AgentConfig DemoConfig(string deviceId, string pack, PackManifest manifest, Uri broker, string stateDirectory)
     {
         bool Has(string kind) => manifest.Modalities.Any(m => m.Kind == kind);
         var synthetic = new SourceConfig { Type = SourceType.Synthetic };
 
-        // A modality drops out now and then, so the view and the status topic show held/substituted.
+        // A modality drops out now and then (every DropoutCycle, for a day), so the view and the
+        // status topic show held and substituted states.
         var dropouts = new List<string>();
-        for (var t = 20; t < 3600; t += 60)
+        for (var t = 8; t < 86_400; t += DropoutCycle)
         {
-            dropouts.Add($"visual:missing@{t}-{t + 8}");
+            dropouts.Add($"visual:missing@{t}-{t + 7}");
             if (Has(ModalityKinds.Audio))
             {
-                dropouts.Add($"audio:silence@{t + 30}-{t + 36}");
+                dropouts.Add($"audio:silence@{t + 18}-{t + 24}");
             }
 
             if (Has(ModalityKinds.Eda))
             {
-                dropouts.Add($"eda:electrode-off@{t + 30}-{t + 40}");
+                dropouts.Add($"eda:electrode-off@{t + 18}-{t + 26}");
             }
         }
 
@@ -154,6 +166,19 @@ internal static class DemoCommand
             .WithDefaultEndpointBoundIPAddress(IPAddress.Loopback)
             .Build();
         var server = factory.CreateMqttServer(options);
+
+        // mosquitto_sub sends an empty client id; MQTT lets the server assign one (3.1.1 with a
+        // clean session, and 5.0), which MQTTnet's broker only does when asked.
+        server.ValidatingConnectionAsync += e =>
+        {
+            if (string.IsNullOrEmpty(e.ClientId))
+            {
+                e.AssignedClientIdentifier = $"watcher-{Guid.NewGuid():N}"[..20];
+                e.ReasonCode = MQTTnet.Protocol.MqttConnectReasonCode.Success;
+            }
+
+            return Task.CompletedTask;
+        };
         await server.StartAsync();
         return server;
     }

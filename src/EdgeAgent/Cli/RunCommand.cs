@@ -62,8 +62,9 @@ internal static class RunCommand
                 sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<AgentService>>()));
             builder.Services.AddHostedService(sp => sp.GetRequiredService<AgentService>());
             using var host = builder.Build();
+            var agent = host.Services.GetRequiredService<AgentService>();
             await host.RunAsync(cancellationToken);
-            return host.Services.GetRequiredService<AgentService>().ExitCode == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+            return agent.ExitCode == 0 ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return command;
     }

@@ -20,15 +20,15 @@ public sealed class AgentConfig
 
     public required SourcesConfig Sources { get; init; }
 
-    public InferenceOptions Inference { get; init; } = new();
+    public InferenceOptions Inference { get; set; } = new();
 
-    public StreamingOptions Streaming { get; init; } = new();
+    public StreamingOptions Streaming { get; set; } = new();
 
-    public MqttOptions Mqtt { get; init; } = new();
+    public MqttOptions Mqtt { get; set; } = new();
 
-    public ScoreQueueOptions Queue { get; init; } = new();
+    public ScoreQueueOptions Queue { get; set; } = new();
 
-    public ServiceOptions Service { get; init; } = new();
+    public ServiceOptions Service { get; set; } = new();
 }
 
 /// <summary>Where each modality's samples come from. A modality left out is reported missing ("no source").</summary>
@@ -66,20 +66,20 @@ public sealed class SourceConfig
     public string? FaceImage { get; init; }
 
     /// <summary>For synthetic sources: the random seed.</summary>
-    public int Seed { get; init; } = 1;
+    public int Seed { get; set; } = 1;
 }
 
 /// <summary>How the service paces and watches itself.</summary>
 public sealed class ServiceOptions
 {
     /// <summary>How far behind real time the pipeline scores, so every source's samples for a clip have arrived.</summary>
-    public TimeSpan SourceLatency { get; init; } = TimeSpan.FromMilliseconds(300);
+    public TimeSpan SourceLatency { get; set; } = TimeSpan.FromMilliseconds(300);
 
     /// <summary>Samples of each modality buffered between its source and the pipeline (drop-oldest beyond).</summary>
-    public TimeSpan BufferLength { get; init; } = TimeSpan.FromSeconds(2);
+    public TimeSpan BufferLength { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>The service counts as stalled (no WATCHDOG=1 sent) when the pipeline has made no progress for this long.</summary>
-    public TimeSpan StallAfter { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan StallAfter { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 [JsonSourceGenerationOptions(

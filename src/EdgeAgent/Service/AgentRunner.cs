@@ -37,7 +37,6 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
 
     public async Task RunAsync(Action? ready, CancellationToken cancellationToken)
     {
-        var started = clock.GetTimestamp();
         var pack = ModelPackLoader.Load(Path.Combine(baseDirectory, config.Pack));
         var manifest = pack.Manifest;
         using var sessions = PackSessions.Open(pack, new ModelSessionFactory(config.Inference, loggers.CreateLogger<ModelSessionFactory>()));
@@ -63,10 +62,12 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
             SourceLatency = config.Service.SourceLatency,
             BufferLength = config.Service.BufferLength,
         }, loggers.CreateLogger<LiveDriver>(), clock);
-        var health = new HealthReporter(config.DeviceId, queue, publisher, providers, clock, started);
-        var reporting = ReportHealthAsync(health, stop.Token);
+        var latencies = new StageLatencyWindow();
+        var healthMessages = new HealthMessageBuilder(config.DeviceId, queue, publisher, new ThermalZoneReader(), latencies, clock);
+        var reporting = new HealthReporter(config.Mqtt, publisher, () => healthMessages.Build(providers, driver.Dropped), clock).RunAsync(stop.Token);
 
-        LogStarted(config.DeviceId, pack.Id, manifest.Version, string.Join(", ", providers.Select(p => $"{p.Key}={p.Value}")), queue.NextSequence);
+        var providerList = string.Join(", ", providers.Select(p => $"{p.Key}={p.Value}"));
+        LogStarted(config.DeviceId, pack.Id, manifest.Version, providerList, queue.NextSequence);
         ready?.Invoke();
         try
         {
@@ -76,11 +77,15 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
                 var payload = ScoreJson.SerializeMessage(output, new ScoreEnvelope(sequence, config.DeviceId, clock.GetUtcNow(), pack.Id, manifest.Version, manifest.Task));
                 queue.Append(sequence, payload);
                 Interlocked.Increment(ref outputs);
-                health.Add(output);
+                RecordLatency(latencies, output);
                 if (status.Update(output))
                 {
                     publisher.SetStatus(status.Current);
-                    LogModalities(status.Current.State, string.Join(", ", output.Modalities.Select(m => $"{m.Key}={m.Value.State}")));
+                    if (logger.IsEnabled(LogLevel.Information))
+                    {
+                        var states = string.Join(", ", output.Modalities.Select(m => $"{m.Key}={m.Value.State}{(m.Value.Reason is { } r ? $" ({r})" : "")}"));
+                        LogModalities(status.Current.State, states);
+                    }
                 }
 
                 StatusLine = $"{pack.Id}: {Outputs} outputs, last {output.Status}, queue {queue.Depth}, mqtt {(publisher.Connected ? "connected" : "disconnected")}";
@@ -99,13 +104,21 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
         }
     }
 
-    private async Task ReportHealthAsync(HealthReporter health, CancellationToken cancellationToken)
+    // Health reports the mean of each stage over its interval.
+    private static void RecordLatency(StageLatencyWindow window, ScoreOutput output)
     {
-        using var timer = new PeriodicTimer(config.Mqtt.HealthInterval, clock);
-        while (await timer.WaitForNextTickAsync(cancellationToken))
+        foreach (var (name, ms) in output.Latency.PreprocessMs)
         {
-            await health.PublishAsync(driver?.Dropped ?? new Dictionary<string, long>(), cancellationToken);
+            window.Add($"{name}Preprocess", ms);
         }
+
+        foreach (var (name, ms) in output.Latency.BackboneMs)
+        {
+            window.Add($"{name}Backbone", ms);
+        }
+
+        window.Add("fusion", output.Latency.FusionMs);
+        window.Add("total", output.Latency.TotalMs);
     }
 
     private static async Task Quietly(Task task)
@@ -123,7 +136,7 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
     private partial void LogStarted(string deviceId, string pack, string version, string providers, long sequence);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Status {State}: {Modalities}")]
-    private partial void LogModalities(string state, string modalities);
+    private partial void LogModalities(DeviceState state, string modalities);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopping after {Outputs} outputs; {Depth} messages wait in the queue for the broker")]
     private partial void LogStopping(long outputs, long depth);

@@ -4,6 +4,7 @@ using EdgeEmotion.Tests;
 namespace EdgeEmotion.EdgeAgent.Tests.Service;
 
 /// <summary><c>systemd-analyze verify</c> on deploy/jetson/edgeemo.service, in a scratch root that holds the binary it names.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class SystemdUnitTests : IDisposable
 {
     private readonly string root = Directory.CreateTempSubdirectory("edgeemo-unit-").FullName;
