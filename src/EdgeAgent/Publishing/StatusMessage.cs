@@ -1,0 +1,110 @@
+using System.Text.Json.Serialization;
+using EdgeEmotion.Runtime.Streaming;
+
+namespace EdgeEmotion.EdgeAgent.Publishing;
+
+/// <summary>What the device is doing, as the retained <c>status</c> message says it.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<DeviceState>))]
+public enum DeviceState
+{
+    /// <summary>Scoring with every modality.</summary>
+    [JsonStringEnumMemberName("online")]
+    Online,
+
+    /// <summary>Connected, but some modality is held or substituted (or none is left).</summary>
+    [JsonStringEnumMemberName("degraded")]
+    Degraded,
+
+    /// <summary>Stopped cleanly, or the connection was lost (the broker's last will).</summary>
+    [JsonStringEnumMemberName("offline")]
+    Offline,
+}
+
+/// <summary>One modality as the status topic reports it.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ModalityStatusState>))]
+public enum ModalityStatusState
+{
+    [JsonStringEnumMemberName("ok")]
+    Ok,
+
+    [JsonStringEnumMemberName("held")]
+    Held,
+
+    [JsonStringEnumMemberName("substituted")]
+    Substituted,
+
+    /// <summary>Not known: no clip scored yet, or the device is offline.</summary>
+    [JsonStringEnumMemberName("unknown")]
+    Unknown,
+}
+
+/// <summary>The pack that produces the scores.</summary>
+public sealed record ModelDescriptor(string Id, string Version, string Task);
+
+public sealed record ModalityStatus(
+    ModalityStatusState State,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null);
+
+/// <summary>
+/// The body of <c>&lt;root&gt;/&lt;deviceId&gt;/status</c> (retained). <see cref="Since"/> is when
+/// <see cref="State"/> began; the last will carries none, because the broker sends it only when it
+/// notices the loss. <see cref="Reason"/> says why an offline device is offline.
+/// </summary>
+public sealed record StatusMessage(
+    DeviceState State,
+    string DeviceId,
+    ModelDescriptor? Model,
+    IReadOnlyDictionary<string, ModalityStatus> Modalities,
+    string AgentVersion,
+    [property: JsonConverter(typeof(UtcTimestampJsonConverter))]
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    DateTimeOffset? Since,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null)
+{
+    /// <summary>Offline reason of a clean stop.</summary>
+    public const string StoppedReason = "stopped";
+
+    /// <summary>Offline reason in the last will: the broker lost the connection without a goodbye.</summary>
+    public const string ConnectionLostReason = "connection lost";
+
+    /// <summary>Connected and about to score: no model or modality known yet.</summary>
+    public static StatusMessage Starting(string deviceId, DateTimeOffset since, ModelDescriptor? model = null) =>
+        new(DeviceState.Online, deviceId, model, new Dictionary<string, ModalityStatus>(StringComparer.Ordinal), Publishing.AgentVersion.Current, since);
+
+    /// <summary>
+    /// The status after an output: online when every modality is ok, degraded otherwise. Keeps
+    /// <paramref name="previous"/>'s <see cref="Since"/> when the state has not changed.
+    /// </summary>
+    public static StatusMessage ForModalities(
+        string deviceId, ModelDescriptor model, IReadOnlyDictionary<string, ModalityReport> modalities, DateTimeOffset now, StatusMessage? previous = null)
+    {
+        ArgumentNullException.ThrowIfNull(modalities);
+        var states = new Dictionary<string, ModalityStatus>(StringComparer.Ordinal);
+        foreach (var (name, report) in modalities)
+        {
+            states[name] = new ModalityStatus(
+                report.State switch
+                {
+                    ModalityState.Ok => ModalityStatusState.Ok,
+                    ModalityState.Held => ModalityStatusState.Held,
+                    _ => ModalityStatusState.Substituted,
+                },
+                report.Reason);
+        }
+
+        var state = states.Count > 0 && states.Values.All(s => s.State == ModalityStatusState.Ok) ? DeviceState.Online : DeviceState.Degraded;
+        var since = previous is { Since: { } previousSince } && previous.State == state ? previousSince : now;
+        return new StatusMessage(state, deviceId, model, states, Publishing.AgentVersion.Current, since);
+    }
+
+    /// <summary>This status turned offline: same device and model, every modality unknown.</summary>
+    /// <param name="since">Null for the last will, whose moment only the broker will know.</param>
+    public StatusMessage AsOffline(string reason, DateTimeOffset? since) =>
+        this with
+        {
+            State = DeviceState.Offline,
+            Modalities = Modalities.ToDictionary(m => m.Key, _ => new ModalityStatus(ModalityStatusState.Unknown), StringComparer.Ordinal),
+            Since = since,
+            Reason = reason,
+        };
+}
