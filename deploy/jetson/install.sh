@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs a published edgeemo bundle on a Jetson (or any systemd Linux) and enables the service.
-# Usage: sudo deploy/jetson/install.sh BUNDLE_DIR   (BUNDLE_DIR holds the `edgeemo` executable: `make publish-jetson`)
+# Usage: sudo deploy/jetson/install.sh BUNDLE_DIR   (BUNDLE_DIR holds the `edgeemo` executable, e.g. the
+# output of `dotnet publish src/EdgeAgent -c Release -r linux-arm64 -o BUNDLE_DIR`; the packaged arm64 bundle is issue 7)
 # Idempotent: re-running upgrades the binaries and keeps config, state and caches.
 set -euo pipefail
 
