@@ -37,6 +37,9 @@ public sealed class AlsaCaptureOptions
     /// <summary>The device's buffer length (snd_pcm_set_params' latency): how long the reader may stall before an overrun.</summary>
     public TimeSpan LatencyTime { get; set; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>A device that delivers no audio this long (an I2S port with no clock, a hung USB mic) is closed and reopened.</summary>
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>First wait before reopening a lost or unopenable device; doubles each failure.</summary>
     public TimeSpan ReopenMinDelay { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -101,6 +104,11 @@ public sealed class AlsaCaptureOptions
         if (LatencyTime < PeriodTime * 2 || LatencyTime > TimeSpan.FromSeconds(10))
         {
             problems.Add($"Alsa.LatencyTime must be at least twice Alsa.PeriodTime ({PeriodTime * 2}) and at most 10 s, not {LatencyTime}");
+        }
+
+        if (StallTimeout < TimeSpan.FromMilliseconds(200) || StallTimeout < LatencyTime)
+        {
+            problems.Add($"Alsa.StallTimeout must be at least 200 ms and at least Alsa.LatencyTime ({LatencyTime}), not {StallTimeout}");
         }
 
         if (ReopenMinDelay <= TimeSpan.Zero)

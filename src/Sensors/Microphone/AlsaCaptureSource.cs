@@ -16,7 +16,7 @@ namespace EdgeEmotion.Sensors.Microphone;
 /// </para>
 /// <para>
 /// Failures: overruns (-EPIPE) and suspends are recovered with snd_pcm_recover. Any other read
-/// error (a USB mic unplugged) closes the device and reopens it with exponential backoff
+/// error (a USB mic unplugged), or no audio for <see cref="AlsaCaptureOptions.StallTimeout"/>, closes the device and reopens it with exponential backoff
 /// (<see cref="AlsaCaptureOptions.ReopenMinDelay"/> doubling up to <see cref="AlsaCaptureOptions.ReopenMaxDelay"/>),
 /// forever, logging every failed attempt: a device that cannot be opened, even at start, is
 /// retried the same way, because a mic may be plugged in later and the agent must keep
@@ -174,11 +174,17 @@ public sealed partial class AlsaCaptureSource : ISampleSource<AudioBlock>
         IAlsaCapture device, ChannelWriter<AudioBlock> writer, CaptureClock captureClock, FrameCounter frames, CancellationToken cancellationToken)
     {
         var reader = new PeriodReader(device, options);
+        long? stalledSince = null;
         while (!frames.Done)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var want = frames.Clamp(options.PeriodFrames);
             var result = reader.Read(want);
+            if (result != AlsaNative.EAgain)
+            {
+                stalledSince = null;
+            }
+
             if (result > 0)
             {
                 var count = (int)result;
@@ -197,9 +203,19 @@ public sealed partial class AlsaCaptureSource : ISampleSource<AudioBlock>
                     return $"recovering from {AlsaNative.ErrorText((int)result)} failed: {AlsaNative.ErrorText(recovered)}";
                 }
             }
-            else if (result is -4 or -11)
+            else if (result == AlsaNative.EAgain)
             {
-                // -EINTR, -EAGAIN: nothing read, nothing lost.
+                // No audio within the PCM's wait timeout: fine for a moment, a dead device after StallTimeout.
+                stalledSince ??= clock.GetTimestamp();
+                var stalled = clock.GetElapsedTime(stalledSince.Value);
+                if (stalled >= options.StallTimeout)
+                {
+                    return $"no audio for {stalled.TotalSeconds:F1} s (Alsa.StallTimeout)";
+                }
+            }
+            else if (result == AlsaNative.EIntr)
+            {
+                // Interrupted by a signal: nothing read, nothing lost.
             }
             else if (result < 0)
             {

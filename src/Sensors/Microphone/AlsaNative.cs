@@ -12,6 +12,15 @@ internal static partial class AlsaNative
     public const string Library = "libasound.so.2";
 
     public const int StreamCapture = 1;
+
+    /// <summary>SND_PCM_NONBLOCK: reads return -EAGAIN instead of blocking; we wait with snd_pcm_wait and a timeout.</summary>
+    public const int ModeNonBlock = 1;
+
+    /// <summary>-EAGAIN: no data yet.</summary>
+    public const int EAgain = -11;
+
+    /// <summary>-EINTR: interrupted by a signal.</summary>
+    public const int EIntr = -4;
     public const int FormatS16Le = 2;
     public const int FormatFloatLe = 14;
     public const int AccessRwInterleaved = 3;
@@ -36,6 +45,9 @@ internal static partial class AlsaNative
 
     [LibraryImport(Library)]
     public static unsafe partial nint snd_pcm_readi(AlsaPcmHandle pcm, void* buffer, nuint frames);
+
+    [LibraryImport(Library)]
+    public static partial int snd_pcm_wait(AlsaPcmHandle pcm, int timeoutMs);
 
     [LibraryImport(Library)]
     public static partial int snd_pcm_recover(AlsaPcmHandle pcm, int error, int silent);

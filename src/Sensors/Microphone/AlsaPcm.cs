@@ -1,7 +1,10 @@
 namespace EdgeEmotion.Sensors.Microphone;
 
 /// <summary>
-/// One open ALSA capture PCM in blocking, interleaved mode (snd_pcm_open + snd_pcm_set_params).
+/// One open ALSA capture PCM, interleaved (snd_pcm_open + snd_pcm_set_params). It is opened
+/// non-blocking and each read waits for a period with snd_pcm_wait for at most
+/// <see cref="WaitTimeout"/>, so a device that delivers nothing (an I2S port with no clock, a
+/// hung USB mic) can never hold the reader, or shutdown, for longer than that.
 /// Not thread-safe: one reader at a time.
 /// </summary>
 public sealed class AlsaPcm : IAlsaCapture
@@ -18,6 +21,9 @@ public sealed class AlsaPcm : IAlsaCapture
         SampleRate = options.SampleRate;
         Format = options.SampleFormat;
     }
+
+    /// <summary>The longest one <see cref="Read(Span{short}, int)"/> waits for data before returning -EAGAIN.</summary>
+    public static TimeSpan WaitTimeout { get; } = TimeSpan.FromMilliseconds(100);
 
     public string Device { get; }
 
@@ -47,6 +53,7 @@ public sealed class AlsaPcm : IAlsaCapture
         }
     }
 
+    /// <returns>Frames read; -EAGAIN (-11) when no data came within <see cref="WaitTimeout"/>; another negative errno on failure (-EPIPE: overrun).</returns>
     public long Read(Span<short> buffer, int frames)
     {
         CheckFormat(AlsaSampleFormat.S16, buffer.Length, frames);
@@ -54,11 +61,12 @@ public sealed class AlsaPcm : IAlsaCapture
         {
             fixed (short* p = buffer)
             {
-                return AlsaNative.snd_pcm_readi(handle, p, (nuint)frames);
+                return ReadCore(p, frames);
             }
         }
     }
 
+    /// <returns>Frames read; -EAGAIN (-11) when no data came within <see cref="WaitTimeout"/>; another negative errno on failure (-EPIPE: overrun).</returns>
     public long Read(Span<float> buffer, int frames)
     {
         CheckFormat(AlsaSampleFormat.FloatLe, buffer.Length, frames);
@@ -66,12 +74,17 @@ public sealed class AlsaPcm : IAlsaCapture
         {
             fixed (float* p = buffer)
             {
-                return AlsaNative.snd_pcm_readi(handle, p, (nuint)frames);
+                return ReadCore(p, frames);
             }
         }
     }
 
-    public int Recover(int errorCode) => AlsaNative.snd_pcm_recover(handle, errorCode, 1);
+    /// <summary>snd_pcm_recover (prepares the stream again after an overrun or suspend), then starts capture again.</summary>
+    public int Recover(int errorCode)
+    {
+        var result = AlsaNative.snd_pcm_recover(handle, errorCode, 1);
+        return result < 0 ? result : AlsaNative.snd_pcm_start(handle);
+    }
 
     /// <summary>Frames captured but not yet read, or a negative errno.</summary>
     public long Delay()
@@ -91,6 +104,23 @@ public sealed class AlsaPcm : IAlsaCapture
         config?.Dispose();
     }
 
+    private unsafe long ReadCore(void* buffer, int frames)
+    {
+        // Wait for a period (avail_min) first, so reads are whole periods, not what trickled in.
+        var ready = AlsaNative.snd_pcm_wait(handle, (int)WaitTimeout.TotalMilliseconds);
+        if (ready < 0)
+        {
+            return ready;
+        }
+
+        if (ready == 0)
+        {
+            return AlsaNative.EAgain;
+        }
+
+        return AlsaNative.snd_pcm_readi(handle, buffer, (nuint)frames);
+    }
+
     private static AlsaPcm OpenCore(string device, AlsaCaptureOptions options)
     {
         var config = options.ConfigFile is null ? null : LoadConfig(device, options.ConfigFile);
@@ -98,8 +128,8 @@ public sealed class AlsaPcm : IAlsaCapture
         try
         {
             var error = config is null
-                ? AlsaNative.snd_pcm_open(out handle, device, AlsaNative.StreamCapture, 0)
-                : AlsaNative.snd_pcm_open_lconf(out handle, device, AlsaNative.StreamCapture, 0, config);
+                ? AlsaNative.snd_pcm_open(out handle, device, AlsaNative.StreamCapture, AlsaNative.ModeNonBlock)
+                : AlsaNative.snd_pcm_open_lconf(out handle, device, AlsaNative.StreamCapture, AlsaNative.ModeNonBlock, config);
             Check(device, "open", error);
 
             var format = options.SampleFormat == AlsaSampleFormat.FloatLe ? AlsaNative.FormatFloatLe : AlsaNative.FormatS16Le;
@@ -109,6 +139,9 @@ public sealed class AlsaPcm : IAlsaCapture
             Check(device, $"set_params ({options.Format}, {options.Channels} ch, {options.SampleRate} Hz, {options.LatencyTime.TotalMilliseconds} ms)", error);
 
             Check(device, "prepare", AlsaNative.snd_pcm_prepare(handle));
+
+            // Start now: snd_pcm_wait on a prepared capture stream that never started would only time out.
+            Check(device, "start", AlsaNative.snd_pcm_start(handle));
             return new AlsaPcm(device, handle, config, options);
         }
         catch

@@ -157,6 +157,41 @@ public sealed class AlsaCaptureSourceTests
     }
 
     [Fact]
+    public async Task A_device_that_goes_silent_is_reopened_after_the_stall_timeout()
+    {
+        var samples = Ramp(3 * Period);
+        using var mic = TestMic.S16(samples);
+        var logger = new ListLogger<AlsaCaptureSource>();
+        var opens = 0;
+        var options = mic.Options(samples.Length);
+        options.StallTimeout = TimeSpan.FromMilliseconds(200);
+        await using var source = new AlsaCaptureSource(
+            options,
+            logger,
+            openCapture: o =>
+            {
+                var first = ++opens == 1;
+                return new FaultyCapture(AlsaPcm.Open(o.Device, o), read =>
+                {
+                    if (first && read >= 2)
+                    {
+                        Thread.Sleep(10); // as snd_pcm_wait timing out
+                        return -11; // -EAGAIN: no data
+                    }
+
+                    return null;
+                });
+            });
+
+        var blocks = await ReadAllAsync(source);
+
+        Assert.Equal(2, opens);
+        Assert.Equal(1, source.Reopens);
+        Assert.Equal(3 * Period, blocks.Sum(b => b.Samples.Length));
+        Assert.Contains(logger.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("no audio for", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Open_failures_are_retried_with_backoff_until_the_device_appears()
     {
         var samples = Ramp(Period);
