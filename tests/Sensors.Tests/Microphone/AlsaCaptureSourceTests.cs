@@ -246,6 +246,24 @@ public sealed class AlsaCaptureSourceTests
     }
 
     [Fact]
+    public async Task Without_libasound_the_source_fails_with_a_source_exception()
+    {
+        await using var source = new AlsaCaptureSource(
+            new AlsaCaptureOptions(),
+            new ListLogger<AlsaCaptureSource>(),
+            openCapture: _ => throw new DllNotFoundException("ALSA's libasound.so.2 could not be loaded: install the libasound2 package"));
+
+        var error = await Assert.ThrowsAsync<SourceException>(async () =>
+        {
+            await foreach (var block in source.ReadAsync(CancellationToken.None))
+            {
+            }
+        });
+
+        Assert.Equal("microphone default: ALSA's libasound.so.2 could not be loaded: install the libasound2 package", error.Message);
+    }
+
+    [Fact]
     public void Opening_a_missing_device_names_it_with_alsas_reason()
     {
         var error = Assert.Throws<AlsaException>(() => AlsaPcm.Open("hw:99,0", new AlsaCaptureOptions()));
