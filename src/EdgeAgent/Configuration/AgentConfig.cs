@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using EdgeEmotion.EdgeAgent.Publishing;
 using EdgeEmotion.Runtime.Inference;
 using EdgeEmotion.Runtime.Streaming;
+using EdgeEmotion.Sensors.Microphone;
 
 namespace EdgeEmotion.EdgeAgent.Configuration;
 
@@ -53,6 +54,10 @@ public enum SourceType
     /// <summary>Generated samples (demo, soak tests).</summary>
     [JsonStringEnumMemberName("synthetic")]
     Synthetic,
+
+    /// <summary>An ALSA capture device (audio): settings in <see cref="SourceConfig.Alsa"/>.</summary>
+    [JsonStringEnumMemberName("alsa")]
+    Alsa,
 }
 
 public sealed class SourceConfig
@@ -67,6 +72,9 @@ public sealed class SourceConfig
 
     /// <summary>For synthetic sources: the random seed.</summary>
     public int Seed { get; set; } = 1;
+
+    /// <summary>For <c>alsa</c>: the capture device and its parameters.</summary>
+    public AlsaCaptureOptions? Alsa { get; set; }
 }
 
 /// <summary>How the service paces and watches itself.</summary>

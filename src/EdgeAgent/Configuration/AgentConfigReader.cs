@@ -2,6 +2,7 @@ using System.Text.Json;
 using EdgeEmotion.Runtime.Configuration;
 using EdgeEmotion.Runtime.Packs;
 using EdgeEmotion.Runtime.Streaming;
+using EdgeEmotion.Sensors.Microphone;
 
 namespace EdgeEmotion.EdgeAgent.Configuration;
 
@@ -95,7 +96,12 @@ public static class AgentConfigReader
             var modalityKind = kind == "visual" ? ModalityKinds.Video : kind;
             Require(pack.Manifest.Modalities.Any(m => m.Kind == modalityKind), $"sources.{kind}",
                 $"pack {pack.Id} has no {kind} modality (it takes {string.Join(", ", pack.Manifest.Modalities.Select(m => m.Name))})");
-            if (source.Type == SourceType.File)
+            Require(source.Type != SourceType.Alsa || kind == "audio", $"sources.{kind}.type", "alsa is an audio source");
+            if (source.Type == SourceType.Alsa)
+            {
+                Check($"sources.{kind}.alsa", () => (source.Alsa ?? new AlsaCaptureOptions()).Validate());
+            }
+            else if (source.Type == SourceType.File)
             {
                 Require(source.Path is not null, $"sources.{kind}.path", "a file source needs a path");
                 Require(File.Exists(Path.Combine(baseDirectory, source.Path!)), $"sources.{kind}.path", $"'{source.Path}' does not exist");

@@ -42,7 +42,7 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
         using var sessions = PackSessions.Open(pack, new ModelSessionFactory(config.Inference, loggers.CreateLogger<ModelSessionFactory>()));
         var providers = sessions.All.ToDictionary(s => s.Name, s => s.Provider.ConfigName(), StringComparer.Ordinal);
 
-        var sources = new SourceFactory(config.Sources, manifest, baseDirectory, clock);
+        var sources = new SourceFactory(config.Sources, manifest, baseDirectory, clock, loggers);
         await using var video = sources.Video();
         await using var audio = sources.Audio();
         await using var eda = sources.Eda(out var edaRate);

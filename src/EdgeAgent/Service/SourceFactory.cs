@@ -1,14 +1,16 @@
 using EdgeEmotion.EdgeAgent.Configuration;
 using EdgeEmotion.Runtime.Packs;
 using EdgeEmotion.Runtime.Sources;
+using Microsoft.Extensions.Logging;
 using EdgeEmotion.Sensors;
+using EdgeEmotion.Sensors.Microphone;
 using EdgeEmotion.Sensors.Replay;
 using EdgeEmotion.Sensors.Synthetic;
 
 namespace EdgeEmotion.EdgeAgent.Service;
 
 /// <summary>The sources a config asks for, all paced in real time from the service's start.</summary>
-internal sealed class SourceFactory(SourcesConfig config, PackManifest pack, string baseDirectory, TimeProvider clock)
+internal sealed class SourceFactory(SourcesConfig config, PackManifest pack, string baseDirectory, TimeProvider clock, ILoggerFactory loggers)
 {
     private readonly DropoutScript dropouts = DropoutScript.Parse(config.Dropouts);
 
@@ -44,9 +46,13 @@ internal sealed class SourceFactory(SourcesConfig config, PackManifest pack, str
         }
 
         var rate = pack.Modalities.First(m => m.Kind == ModalityKinds.Audio).Audio!.SampleRate;
-        return source.Type == SourceType.File
-            ? new RealTimeSource<AudioBlock>(new WavFileSource(Resolve(source.Path!), rate), b => b.Timestamp, clock)
-            : new SyntheticAudioSource(new SyntheticAudioOptions { SampleRate = rate, Seed = source.Seed, Pacing = SourcePacing.RealTime, TimeProvider = clock, Dropouts = dropouts });
+        return source.Type switch
+        {
+            SourceType.File => new RealTimeSource<AudioBlock>(new WavFileSource(Resolve(source.Path!), rate), b => b.Timestamp, clock),
+            // The device's own rate; the pipeline resamples to the pack's.
+            SourceType.Alsa => new AlsaCaptureSource(source.Alsa ?? new AlsaCaptureOptions(), loggers.CreateLogger<AlsaCaptureSource>(), clock),
+            _ => new SyntheticAudioSource(new SyntheticAudioOptions { SampleRate = rate, Seed = source.Seed, Pacing = SourcePacing.RealTime, TimeProvider = clock, Dropouts = dropouts }),
+        };
     }
 
     public ISampleSource<EdaSample>? Eda(out double sampleRate)
