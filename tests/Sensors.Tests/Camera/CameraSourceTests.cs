@@ -8,6 +8,9 @@ namespace EdgeEmotion.Sensors.Tests.Camera;
 
 public sealed class CameraSourceTests
 {
+    // A stall timeout no read on a loaded test machine reaches: only the stall test times out.
+    private static readonly TimeSpan Patient = TimeSpan.FromMinutes(1);
+
     private readonly ListLogger<CameraSource> logger = new();
 
     [Fact]
@@ -67,7 +70,7 @@ public sealed class CameraSourceTests
     [Fact]
     public async Task FileFramesAreStampedByIndexOverFrameRate()
     {
-        var options = new CameraOptions { Kind = CameraKind.File, Path = TestMedia.FaceVideo, Pacing = SourcePacing.AsFastAsPossible };
+        var options = new CameraOptions { Kind = CameraKind.File, Path = TestMedia.FaceVideo, Pacing = SourcePacing.AsFastAsPossible, StallTimeout = Patient };
         await using var source = new CameraSource(options, logger);
 
         var timestamps = await CameraSourceReading.TakeTimestampsAsync(source, int.MaxValue);
@@ -88,7 +91,7 @@ public sealed class CameraSourceTests
     public async Task LoopingFileCarriesTimestampsOn()
     {
         // noface.mp4: 50 frames at 10 fps; 125 frames is two full passes and a half.
-        var options = new CameraOptions { Kind = CameraKind.File, Path = TestMedia.NoFaceVideo, Loop = true, Pacing = SourcePacing.AsFastAsPossible };
+        var options = new CameraOptions { Kind = CameraKind.File, Path = TestMedia.NoFaceVideo, Loop = true, Pacing = SourcePacing.AsFastAsPossible, StallTimeout = Patient };
         await using var source = new CameraSource(options, logger);
 
         var timestamps = await CameraSourceReading.TakeTimestampsAsync(source, 125);
@@ -131,10 +134,11 @@ public sealed class CameraSourceTests
 
         Assert.Equal(8, timestamps.Count);
         CameraSourceReading.AssertStrictlyIncreasing(timestamps);
-        Assert.Equal(1, source.Stalls);
-        Assert.Equal(1, source.Reopens);
-        Assert.Equal(2, source.Opens);
-        Assert.Equal(2, factory.Opened.Count);
+        // Exactly one stall unless a loaded machine delayed a read past the timeout too: count, don't time.
+        Assert.True(source.Stalls >= 1);
+        Assert.Equal(source.Stalls, source.Reopens);
+        Assert.Equal(source.Reopens + 1, source.Opens);
+        Assert.Equal(source.Opens, factory.Opened.Count);
         Assert.Contains("stall", source.LastError, StringComparison.Ordinal);
         Assert.Contains(logger.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("(stall); reopening", StringComparison.Ordinal));
 
@@ -149,7 +153,7 @@ public sealed class CameraSourceTests
     {
         var frozen = ScriptedCapture.Frozen();
         var factory = new ScriptedCaptureFactory(() => frozen, ScriptedCapture.Live);
-        var options = new CameraOptions { Kind = CameraKind.V4l2, FrozenFrames = 5, ReopenMinDelay = TimeSpan.FromMilliseconds(10) };
+        var options = new CameraOptions { Kind = CameraKind.V4l2, FrozenFrames = 5, ReopenMinDelay = TimeSpan.FromMilliseconds(10), StallTimeout = Patient };
         await using var source = new CameraSource(options, logger, captureFactory: factory);
 
         var timestamps = await CameraSourceReading.TakeTimestampsAsync(source, 10);
@@ -169,7 +173,7 @@ public sealed class CameraSourceTests
     {
         var failing = new ScriptedCapture((_, _) => false);
         var factory = new ScriptedCaptureFactory(() => failing, ScriptedCapture.Live);
-        var options = new CameraOptions { Kind = CameraKind.V4l2, MaxReadFailures = 3, ReopenMinDelay = TimeSpan.FromMilliseconds(10) };
+        var options = new CameraOptions { Kind = CameraKind.V4l2, MaxReadFailures = 3, ReopenMinDelay = TimeSpan.FromMilliseconds(10), StallTimeout = Patient };
         await using var source = new CameraSource(options, logger, captureFactory: factory);
 
         var timestamps = await CameraSourceReading.TakeTimestampsAsync(source, 4);
