@@ -41,7 +41,7 @@ public sealed record CameraOptions
     /// <summary>The longest delay between reopen attempts.</summary>
     public TimeSpan ReopenMaxDelay { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Identical frames in a row that count as a frozen camera (Argus repeats the last frame when the sensor hangs); 0 turns the check off.</summary>
+    /// <summary>Identical frames in a row that count as a frozen camera (Argus repeats the last frame when the sensor hangs); 0 turns the check off. Not applied to files.</summary>
     public int FrozenFrames { get; init; } = 30;
 
     /// <summary>Failed reads in a row after which the capture is closed and reopened.</summary>

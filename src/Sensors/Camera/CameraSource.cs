@@ -84,7 +84,7 @@ public sealed partial class CameraSource : ISampleSource<VideoFrame>
     /// <summary>Reads that brought no frame within <see cref="CameraOptions.StallTimeout"/>.</summary>
     public long Stalls => Interlocked.Read(ref stalls);
 
-    /// <summary>Runs of <see cref="CameraOptions.FrozenFrames"/> identical frames.</summary>
+    /// <summary>Runs of <see cref="CameraOptions.FrozenFrames"/> identical frames (cameras only: a file's still scenes are data).</summary>
     public long FrozenRuns => Interlocked.Read(ref frozenRuns);
 
     /// <summary>File with <see cref="CameraOptions.Loop"/>: times it started again from the beginning.</summary>
@@ -185,7 +185,7 @@ public sealed partial class CameraSource : ISampleSource<VideoFrame>
 
                     failuresInRow = 0;
                     var repeat = frozen.Observe(image);
-                    if (options.FrozenFrames > 0 && frozen.ConsecutiveRepeats >= options.FrozenFrames)
+                    if (!isFile && options.FrozenFrames > 0 && frozen.ConsecutiveRepeats >= options.FrozenFrames)
                     {
                         image.Dispose();
                         Interlocked.Increment(ref frozenRuns);
@@ -271,10 +271,17 @@ public sealed partial class CameraSource : ISampleSource<VideoFrame>
     private async Task<GuardedCapture?> OpenAsync(CancellationToken cancellationToken)
     {
         ICameraCapture opened;
+        // Opening blocks (GStreamer negotiates, V4L2 configures): keep it off the caller's thread.
+        var open = Task.Run(() => captureFactory.Open(options), CancellationToken.None);
         try
         {
-            // Opening blocks (GStreamer negotiates, V4L2 configures): keep it off the caller's thread.
-            opened = await Task.Run(() => captureFactory.Open(options), cancellationToken).ConfigureAwait(false);
+            opened = await open.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancelled mid-open: whatever the open yields later is closed, not leaked.
+            _ = open.ContinueWith(static t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            throw;
         }
         catch (CameraOpenException e)
         {

@@ -90,6 +90,11 @@ internal sealed class GuardedCapture(ICameraCapture capture)
         {
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // A capture that broke underneath (closed device, disposed native object) is a failed read too.
+            return null;
+        }
         finally
         {
             frame?.Dispose();

@@ -15,7 +15,7 @@ public sealed class OpenCvCaptureFactory : ICameraCaptureFactory
 
     public OpenCvCaptureFactory(OpenCvBuild? build = null)
     {
-        this.build = build is null ? new Lazy<OpenCvBuild>(OpenCvBuild.Detect) : new Lazy<OpenCvBuild>(build);
+        this.build = build is null ? new Lazy<OpenCvBuild>(DetectBuild) : new Lazy<OpenCvBuild>(build);
     }
 
     public ICameraCapture Open(CameraOptions options)
@@ -81,6 +81,28 @@ public sealed class OpenCvCaptureFactory : ICameraCaptureFactory
 
         return OpenOrThrow(() => new VideoCapture(path, VideoCaptureAPIs.FFMPEG), $"{path} did not open: not a video, or a codec FFMPEG lacks");
     }
+
+    // No native OpenCvSharpExtern at all (a Jetson without the build below) is permanent too.
+    private static OpenCvBuild DetectBuild()
+    {
+        try
+        {
+            return OpenCvBuild.Detect();
+        }
+        catch (DllNotFoundException e)
+        {
+            throw NativeMissing(e);
+        }
+        catch (TypeInitializationException e)
+        {
+            throw NativeMissing(e);
+        }
+    }
+
+    private static CameraOpenException NativeMissing(Exception e) => new(
+        $"the native OpenCvSharpExtern library could not be loaded ({e.Message}); on a Jetson build it against an OpenCV with GStreamer as {CameraDoc} explains",
+        permanent: true,
+        e);
 
     private static OpenCvCameraCapture OpenOrThrow(Func<VideoCapture> open, string failure)
     {

@@ -186,6 +186,55 @@ public sealed class CameraSourceTests
     }
 
     [Fact]
+    public async Task CameraThatComesUpLaterIsPickedUp()
+    {
+        var attempts = 0;
+        var factory = new ScriptedCaptureFactory(() =>
+            ++attempts <= 3 ? throw new CameraOpenException("not plugged in yet", permanent: false) : ScriptedCapture.Live());
+        var options = new CameraOptions { Kind = CameraKind.V4l2, ReopenMinDelay = TimeSpan.FromMilliseconds(5), StallTimeout = Patient };
+        await using var source = new CameraSource(options, logger, captureFactory: factory);
+
+        var timestamps = await CameraSourceReading.TakeTimestampsAsync(source, 5);
+
+        Assert.Equal(5, timestamps.Count);
+        Assert.Equal(3, source.OpenFailures);
+        Assert.Equal(1, source.Opens);
+        Assert.Equal("not plugged in yet", source.LastError);
+        Assert.Contains(logger.Entries, e => e.Message == "Opened camera /dev/video0");
+    }
+
+    [Fact]
+    public async Task CancellingDuringAHangingOpenReturnsAndClosesTheLateCapture()
+    {
+        using var openEntered = new ManualResetEventSlim();
+        using var letOpenFinish = new ManualResetEventSlim();
+        var late = ScriptedCapture.Live();
+        var factory = new ScriptedCaptureFactory(() =>
+        {
+            openEntered.Set();
+            letOpenFinish.Wait(TimeSpan.FromMinutes(2));
+            return late;
+        });
+        await using var source = new CameraSource(new CameraOptions { Kind = CameraKind.V4l2 }, logger, captureFactory: factory);
+        using var stop = new CancellationTokenSource();
+        var reading = Task.Run(async () =>
+        {
+            await foreach (var frame in source.ReadAsync(stop.Token))
+            {
+                frame.Dispose();
+            }
+        });
+        await CameraSourceReading.WaitUntilAsync(() => openEntered.IsSet);
+
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => reading);
+        letOpenFinish.Set();
+
+        await CameraSourceReading.WaitUntilAsync(() => late.Disposed);
+        Assert.Equal(0, source.Opens);
+    }
+
+    [Fact]
     public async Task GrayFramesAreHandedOutAsBgr()
     {
         var gray = new ScriptedCapture((i, frame) =>
