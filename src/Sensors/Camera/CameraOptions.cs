@@ -35,6 +35,12 @@ public sealed record CameraOptions
     /// <summary>No frame within this long after asking for one is a stall: the capture is reopened.</summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// An open that has not returned after this long counts as failed (a wedged Argus daemon can
+    /// hang it). It is abandoned, and no new open starts until it returns.
+    /// </summary>
+    public TimeSpan OpenTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
     /// <summary>First delay before reopening after a failure; it doubles per failure in a row.</summary>
     public TimeSpan ReopenMinDelay { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -112,6 +118,11 @@ public sealed record CameraOptions
         if (StallTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(StallTimeout), StallTimeout, "Camera:StallTimeout must be positive.");
+        }
+
+        if (OpenTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(OpenTimeout), OpenTimeout, "Camera:OpenTimeout must be positive.");
         }
 
         if (ReopenMinDelay <= TimeSpan.Zero)

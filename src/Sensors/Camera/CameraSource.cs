@@ -9,7 +9,8 @@ namespace EdgeEmotion.Sensors.Camera;
 
 /// <summary>
 /// Frames from a CSI camera, a V4L2 device or a video file, kept flowing through failures: a
-/// camera that does not open is retried with exponential backoff; reads that fail
+/// camera that does not open (or whose open hangs past <see cref="CameraOptions.OpenTimeout"/>)
+/// is retried with exponential backoff; reads that fail
 /// <see cref="CameraOptions.MaxReadFailures"/> times in a row, no frame within
 /// <see cref="CameraOptions.StallTimeout"/>, and <see cref="CameraOptions.FrozenFrames"/>
 /// identical frames in a row (Argus repeats the last frame when the sensor hangs) each close the
@@ -37,6 +38,7 @@ public sealed partial class CameraSource : ISampleSource<VideoFrame>
     private readonly ICameraCaptureFactory captureFactory;
     private readonly Lock gate = new();
     private GuardedCapture? current;
+    private Task<ICameraCapture>? hungOpen;
     private int started;
     private bool disposed;
     private long opens;
@@ -270,18 +272,35 @@ public sealed partial class CameraSource : ISampleSource<VideoFrame>
     // The opened capture, or null after a failure worth retrying (counted, in LastError).
     private async Task<GuardedCapture?> OpenAsync(CancellationToken cancellationToken)
     {
+        // At most one open in flight: while an abandoned one still hangs in the driver, starting
+        // another would only pile up blocked threads.
+        if (hungOpen is { IsCompleted: false })
+        {
+            Interlocked.Increment(ref openFailures);
+            lastError = "the previous open has not returned yet (hung in the driver)";
+            return null;
+        }
+
         ICameraCapture opened;
         // Opening blocks (GStreamer negotiates, V4L2 configures): keep it off the caller's thread.
         var open = Task.Run(() => captureFactory.Open(options), CancellationToken.None);
         try
         {
-            opened = await open.WaitAsync(cancellationToken).ConfigureAwait(false);
+            opened = await open.WaitAsync(options.OpenTimeout, clock, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
             // Cancelled mid-open: whatever the open yields later is closed, not leaked.
-            _ = open.ContinueWith(static t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            CloseWhenOpened(open);
             throw;
+        }
+        catch (TimeoutException)
+        {
+            hungOpen = open;
+            CloseWhenOpened(open);
+            Interlocked.Increment(ref openFailures);
+            lastError = $"the open did not return within {options.OpenTimeout.TotalSeconds:0.###} s";
+            return null;
         }
         catch (CameraOpenException e)
         {
@@ -319,6 +338,9 @@ public sealed partial class CameraSource : ISampleSource<VideoFrame>
 
         return capture;
     }
+
+    private static void CloseWhenOpened(Task<ICameraCapture> open) =>
+        _ = open.ContinueWith(static t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
 
     private async Task<(Mat? Image, bool Stalled)> ReadWithinTimeoutAsync(GuardedCapture capture, CancellationToken cancellationToken)
     {

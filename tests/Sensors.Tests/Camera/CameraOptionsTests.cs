@@ -30,6 +30,7 @@ public sealed class CameraOptionsTests
         { new CameraOptions { Loop = true }, "Loop" },
         { new CameraOptions { StallTimeout = TimeSpan.Zero }, "StallTimeout" },
         { new CameraOptions { ReopenMinDelay = TimeSpan.Zero }, "ReopenMinDelay" },
+        { new CameraOptions { OpenTimeout = TimeSpan.Zero }, "OpenTimeout" },
         { new CameraOptions { ReopenMaxDelay = TimeSpan.FromMilliseconds(10) }, "ReopenMaxDelay" },
         { new CameraOptions { FrozenFrames = -1 }, "FrozenFrames" },
         { new CameraOptions { MaxReadFailures = 0 }, "MaxReadFailures" },

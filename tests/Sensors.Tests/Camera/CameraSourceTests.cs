@@ -42,7 +42,8 @@ public sealed class CameraSourceTests
         Assert.Equal(0, source.Opens);
         Assert.Contains("/dev/video99 does not exist", source.LastError, StringComparison.Ordinal);
         var ms = TimeSpan.FromMilliseconds(1);
-        Assert.Equal([10 * ms, 20 * ms, 40 * ms, 40 * ms], clock.DueTimes.Take(4));
+        // Every timer but the open timeouts is a backoff delay.
+        Assert.Equal([10 * ms, 20 * ms, 40 * ms, 40 * ms], clock.DueTimes.Where(t => t != options.OpenTimeout).Take(4));
         Assert.Contains(logger.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("/dev/video99 did not open", StringComparison.Ordinal));
     }
 
@@ -232,6 +233,47 @@ public sealed class CameraSourceTests
 
         await CameraSourceReading.WaitUntilAsync(() => late.Disposed);
         Assert.Equal(0, source.Opens);
+    }
+
+    [Fact]
+    public async Task HangingOpenTimesOutWithoutStartingAnotherUntilItReturns()
+    {
+        using var letOpenFinish = new ManualResetEventSlim();
+        var late = ScriptedCapture.Live();
+        var calls = 0;
+        var factory = new ScriptedCaptureFactory(() =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                letOpenFinish.Wait(TimeSpan.FromMinutes(2));
+                return late;
+            }
+
+            return ScriptedCapture.Live();
+        });
+        var options = new CameraOptions
+        {
+            Kind = CameraKind.V4l2,
+            OpenTimeout = TimeSpan.FromMilliseconds(50),
+            ReopenMinDelay = TimeSpan.FromMilliseconds(5),
+            ReopenMaxDelay = TimeSpan.FromMilliseconds(20),
+            StallTimeout = Patient,
+        };
+        await using var source = new CameraSource(options, logger, captureFactory: factory);
+        using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await using var frames = source.ReadAsync(guard.Token).GetAsyncEnumerator(guard.Token);
+        var first = frames.MoveNextAsync();
+
+        await CameraSourceReading.WaitUntilAsync(() => source.OpenFailures >= 4);
+        Assert.Equal(1, Volatile.Read(ref calls));
+        Assert.False(first.IsCompleted);
+        letOpenFinish.Set();
+
+        Assert.True(await first);
+        frames.Current.Dispose();
+        await CameraSourceReading.WaitUntilAsync(() => late.Disposed);
+        Assert.Equal(2, Volatile.Read(ref calls));
+        Assert.Equal(1, source.Opens);
     }
 
     [Fact]
