@@ -277,6 +277,59 @@ public sealed class CameraSourceTests
     }
 
     [Fact]
+    public async Task CameraFramesAreStampedWithTimeSinceStartOnTheTimeProvider()
+    {
+        var clock = new ManualTimestampProvider();
+        clock.Advance(TimeSpan.FromHours(5)); // the clock's origin is not the source's
+        var period = TimeSpan.FromMilliseconds(33);
+        var capture = new ScriptedCapture((i, frame) =>
+        {
+            // Frames 0-2 arrive one period apart; frame 3 with no time passing still comes later.
+            if (i < 3)
+            {
+                clock.Advance(period);
+            }
+
+            return ScriptedCapture.Fill(frame, 10 + (i * 20));
+        });
+        var options = new CameraOptions { Kind = CameraKind.V4l2, StallTimeout = Patient };
+        await using var source = new CameraSource(options, logger, clock, new ScriptedCaptureFactory(() => capture));
+
+        var timestamps = await CameraSourceReading.TakeTimestampsAsync(source, 4);
+
+        Assert.Equal([period, 2 * period, 3 * period, (3 * period) + TimeSpan.FromTicks(1)], timestamps);
+    }
+
+    [Fact]
+    public async Task FilesArePacedInRealTimeByDefault()
+    {
+        var options = new CameraOptions { Kind = CameraKind.File, Path = TestMedia.NoFaceVideo, StallTimeout = Patient };
+        await using var source = new CameraSource(options, logger);
+        using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var started = TimeProvider.System.GetTimestamp();
+
+        // No frame is handed out before its timestamp is due (a lower bound only: never a speed limit).
+        var count = 0;
+        await foreach (var frame in source.ReadAsync(guard.Token))
+        {
+            using (frame)
+            {
+                Assert.Equal(TimeSpan.FromMilliseconds(100 * count), frame.Timestamp);
+                // Timers count whole milliseconds: allow that much rounding.
+                var slack = TimeSpan.FromMilliseconds(2);
+                Assert.True(TimeProvider.System.GetElapsedTime(started) + slack >= frame.Timestamp, $"frame {count} came before it was due");
+            }
+
+            if (++count == 4)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(4, count);
+    }
+
+    [Fact]
     public async Task GrayFramesAreHandedOutAsBgr()
     {
         var gray = new ScriptedCapture((i, frame) =>
