@@ -186,8 +186,9 @@ public sealed partial class CameraSource : ISampleSource<VideoFrame>
                     }
 
                     failuresInRow = 0;
-                    var repeat = frozen.Observe(image);
-                    if (!isFile && options.FrozenFrames > 0 && frozen.ConsecutiveRepeats >= options.FrozenFrames)
+                    // Files are data, not a sensor that can hang: no frozen check there.
+                    var repeat = !isFile && frozen.Observe(image);
+                    if (repeat && options.FrozenFrames > 0 && frozen.ConsecutiveRepeats >= options.FrozenFrames)
                     {
                         image.Dispose();
                         Interlocked.Increment(ref frozenRuns);
