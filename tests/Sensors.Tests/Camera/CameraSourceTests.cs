@@ -112,7 +112,9 @@ public sealed class CameraSourceTests
     public async Task StalledCaptureIsDetectedAndReopened()
     {
         using var release = new ManualResetEventSlim();
-        var stalling = new ScriptedCapture((i, frame) =>
+        ScriptedCapture? stalling = null;
+        var freedUnderRead = false;
+        stalling = new ScriptedCapture((i, frame) =>
         {
             if (i < 3)
             {
@@ -120,6 +122,7 @@ public sealed class CameraSourceTests
             }
 
             release.Wait(TimeSpan.FromMinutes(2));
+            freedUnderRead = stalling!.Disposed;
             return false;
         });
         var factory = new ScriptedCaptureFactory(() => stalling, ScriptedCapture.Live);
@@ -144,9 +147,9 @@ public sealed class CameraSourceTests
         Assert.Contains(logger.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("(stall); reopening", StringComparison.Ordinal));
 
         // The hung read is abandoned, never freed under: the capture closes once the read returns.
-        Assert.False(stalling.Disposed);
         release.Set();
         await CameraSourceReading.WaitUntilAsync(() => stalling.Disposed);
+        Assert.False(Volatile.Read(ref freedUnderRead));
     }
 
     [Fact]
@@ -272,7 +275,8 @@ public sealed class CameraSourceTests
         Assert.True(await first);
         frames.Current.Dispose();
         await CameraSourceReading.WaitUntilAsync(() => late.Disposed);
-        Assert.Equal(2, Volatile.Read(ref calls));
+        // Normally 2; a loaded machine may time out the second open too, never the count of opens that worked.
+        Assert.True(Volatile.Read(ref calls) >= 2);
         Assert.Equal(1, source.Opens);
     }
 
