@@ -45,4 +45,5 @@ internal sealed record BenchReport(string Pack, string OrtVersion, int Processor
 [JsonSerializable(typeof(VerifyReport))]
 [JsonSerializable(typeof(IReadOnlyList<PackListEntry>))]
 [JsonSerializable(typeof(BenchReport))]
+[JsonSerializable(typeof(DevicesReport))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

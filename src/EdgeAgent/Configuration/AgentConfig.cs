@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using EdgeEmotion.EdgeAgent.Publishing;
 using EdgeEmotion.Runtime.Inference;
 using EdgeEmotion.Runtime.Streaming;
+using EdgeEmotion.Sensors.Camera;
 using EdgeEmotion.Sensors.Microphone;
 
 namespace EdgeEmotion.EdgeAgent.Configuration;
@@ -55,6 +56,10 @@ public enum SourceType
     [JsonStringEnumMemberName("synthetic")]
     Synthetic,
 
+    /// <summary>A CSI, V4L2 or file camera (visual): settings in <see cref="SourceConfig.Camera"/>.</summary>
+    [JsonStringEnumMemberName("camera")]
+    Camera,
+
     /// <summary>An ALSA capture device (audio): settings in <see cref="SourceConfig.Alsa"/>.</summary>
     [JsonStringEnumMemberName("alsa")]
     Alsa,
@@ -72,6 +77,9 @@ public sealed class SourceConfig
 
     /// <summary>For synthetic sources: the random seed.</summary>
     public int Seed { get; set; } = 1;
+
+    /// <summary>For <c>camera</c>: CSI sensor, V4L2 device or file, size, rate, flip, stall and reopen settings.</summary>
+    public CameraOptions? Camera { get; set; }
 
     /// <summary>For <c>alsa</c>: the capture device and its parameters.</summary>
     public AlsaCaptureOptions? Alsa { get; set; }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using EdgeEmotion.Runtime.Configuration;
 using EdgeEmotion.Runtime.Packs;
 using EdgeEmotion.Runtime.Streaming;
+using EdgeEmotion.Sensors.Camera;
 using EdgeEmotion.Sensors.Microphone;
 
 namespace EdgeEmotion.EdgeAgent.Configuration;
@@ -97,7 +98,12 @@ public static class AgentConfigReader
             Require(pack.Manifest.Modalities.Any(m => m.Kind == modalityKind), $"sources.{kind}",
                 $"pack {pack.Id} has no {kind} modality (it takes {string.Join(", ", pack.Manifest.Modalities.Select(m => m.Name))})");
             Require(source.Type != SourceType.Alsa || kind == "audio", $"sources.{kind}.type", "alsa is an audio source");
-            if (source.Type == SourceType.Alsa)
+            Require(source.Type != SourceType.Camera || kind == "visual", $"sources.{kind}.type", "camera is a visual source");
+            if (source.Type == SourceType.Camera)
+            {
+                Check($"sources.{kind}.camera", () => (source.Camera ?? new CameraOptions()).Validate());
+            }
+            else if (source.Type == SourceType.Alsa)
             {
                 Check($"sources.{kind}.alsa", () => (source.Alsa ?? new AlsaCaptureOptions()).Validate());
             }

@@ -3,6 +3,7 @@ using EdgeEmotion.Runtime.Packs;
 using EdgeEmotion.Runtime.Sources;
 using Microsoft.Extensions.Logging;
 using EdgeEmotion.Sensors;
+using EdgeEmotion.Sensors.Camera;
 using EdgeEmotion.Sensors.Microphone;
 using EdgeEmotion.Sensors.Replay;
 using EdgeEmotion.Sensors.Synthetic;
@@ -25,9 +26,11 @@ internal sealed class SourceFactory(SourcesConfig config, PackManifest pack, str
         }
 
         var spec = pack.Modalities.First(m => m.Kind == ModalityKinds.Video).Video!;
-        return source.Type == SourceType.File
-            ? new VideoFileSource(Resolve(source.Path!), new VideoFileSourceOptions { FallbackFrameRate = spec.FrameRate, Pacing = SourcePacing.RealTime, TimeProvider = clock })
-            : new SyntheticVideoSource(new SyntheticVideoOptions
+        return source.Type switch
+        {
+            SourceType.File => new VideoFileSource(Resolve(source.Path!), new VideoFileSourceOptions { FallbackFrameRate = spec.FrameRate, Pacing = SourcePacing.RealTime, TimeProvider = clock }),
+            SourceType.Camera => new CameraSource(source.Camera ?? new CameraOptions(), loggers.CreateLogger<CameraSource>(), clock),
+            _ => new SyntheticVideoSource(new SyntheticVideoOptions
             {
                 FaceImagePath = source.FaceImage is { } face ? Resolve(face) : DefaultFaceImage,
                 FrameRate = spec.FrameRate,
@@ -35,7 +38,8 @@ internal sealed class SourceFactory(SourcesConfig config, PackManifest pack, str
                 Pacing = SourcePacing.RealTime,
                 TimeProvider = clock,
                 Dropouts = dropouts,
-            });
+            }),
+        };
     }
 
     public ISampleSource<AudioBlock>? Audio()
