@@ -12,5 +12,6 @@ public static class EdgeemoCommand
         ReplayCommand.Create(),
         RunCommand.Create(),
         DemoCommand.Create(),
+        CalibrateEdaCommand.Create(),
     };
 }
