@@ -113,9 +113,9 @@ public sealed class Ads1115 : IDisposable
             continuousConfigured = true;
 
             // The first result after a (mux) change may still belong to the old input.
-            await Task.Delay(ConversionTimeout, clock, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(WholeMilliseconds(ConversionTimeout), clock, cancellationToken).ConfigureAwait(false);
             _ = ReadRegister(Ads1115Registers.Conversion, "read conversion (discarded after reconfiguration)");
-            await Task.Delay(ConversionTimeout, clock, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(WholeMilliseconds(ConversionTimeout), clock, cancellationToken).ConfigureAwait(false);
         }
 
         return (short)ReadRegister(Ads1115Registers.Conversion, "read conversion");
@@ -141,11 +141,11 @@ public sealed class Ads1115 : IDisposable
     private async ValueTask WaitForConversionAsync(CancellationToken cancellationToken)
     {
         var period = TimeSpan.FromSeconds(1.0 / Ads1115Registers.SamplesPerSecond(dataRate));
-        var poll = TimeSpan.FromTicks(Math.Max(period.Ticks / 8, TimeSpan.TicksPerMillisecond / 2));
+        var poll = WholeMilliseconds(period / 8);
         var start = clock.GetTimestamp();
 
         // The oscillator is within ±10 %: nothing can be ready before 90 % of the period.
-        await Task.Delay(period * 0.9, clock, cancellationToken).ConfigureAwait(false);
+        await Task.Delay(WholeMilliseconds(period * 0.9), clock, cancellationToken).ConfigureAwait(false);
         while (true)
         {
             // Poll before judging the deadline, so a late wake-up never fails a finished conversion.
@@ -163,6 +163,10 @@ public sealed class Ads1115 : IDisposable
             await Task.Delay(poll, clock, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    // Timers count whole milliseconds (Task.Delay truncates): round up so no wait is cut short
+    // and no poll interval becomes a busy loop.
+    private static TimeSpan WholeMilliseconds(TimeSpan wait) => TimeSpan.FromMilliseconds(Math.Max(1, Math.Ceiling(wait.TotalMilliseconds)));
 
     private void Set<T>(ref T field, T value)
         where T : struct, Enum
