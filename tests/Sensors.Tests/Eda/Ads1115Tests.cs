@@ -21,17 +21,30 @@ public sealed class Ads1115Tests
     }
 
     [Fact]
-    public void Single_shot_polls_OS_until_the_conversion_is_done()
+    public void Single_shot_polls_OS_until_a_slow_conversion_is_done()
     {
+        // 8 SPS with the oscillator 10 % slow: 137.5 ms. The driver waits 90 % of 125 ms, then polls every 1/8 period.
         var clock = new VirtualTimeProvider();
-        var sim = new Ads1115Simulator(new ConstantVoltage(0.5), timeProvider: clock) { PollsUntilReady = 3 };
-        using var adc = new Ads1115(sim, gain: ProgrammableGain.FullScale2048mV, dataRate: DataRate.Sps860, timeProvider: clock);
+        var sim = new Ads1115Simulator(new ConstantVoltage(0.5), timeProvider: clock) { PollsUntilReady = int.MaxValue, OscillatorFactor = 1.1 };
+        using var adc = new Ads1115(sim, gain: ProgrammableGain.FullScale2048mV, dataRate: DataRate.Sps8, timeProvider: clock);
 
         var raw = adc.ReadRaw();
 
-        Assert.Equal(4, sim.ConfigReads); // three busy polls, one ready
+        Assert.Equal(3, sim.ConfigReads); // busy at 113 and 129 ms, done at 145 ms
         Assert.Equal(8000, raw);
-        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9 / 860), adc.ConversionTimeout + TimeSpan.FromMilliseconds(1)); // waits, never a busy loop
+        Assert.Equal(TimeSpan.FromMilliseconds(145), clock.Elapsed);
+    }
+
+    [Fact]
+    public void Single_shot_at_860_SPS_waits_in_whole_milliseconds_never_a_busy_loop()
+    {
+        var clock = new VirtualTimeProvider();
+        var sim = new Ads1115Simulator(new ConstantVoltage(0.5), timeProvider: clock) { PollsUntilReady = int.MaxValue, OscillatorFactor = 1.1 };
+        using var adc = new Ads1115(sim, gain: ProgrammableGain.FullScale2048mV, dataRate: DataRate.Sps860, timeProvider: clock);
+
+        Assert.Equal(8000, adc.ReadRaw());
+        Assert.Equal(1, sim.ConfigReads); // first poll after 2 ms (0.9 × 1.16 ms rounded up): done
+        Assert.Equal(TimeSpan.FromMilliseconds(2), clock.Elapsed);
     }
 
     [Fact]

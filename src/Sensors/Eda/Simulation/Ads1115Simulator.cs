@@ -6,8 +6,9 @@ namespace EdgeEmotion.Sensors.Eda.Simulation;
 /// <summary>
 /// An ADS1115 at register level behind the <see cref="I2cDevice"/> API: pointer register,
 /// config register (OS, MUX, PGA, MODE, DR), conversion register computed from the front ends
-/// attached to AIN0-AIN3 and clipped to the gain's full scale. Single-shot conversions are
-/// instant but report busy (OS=0) for <see cref="PollsUntilReady"/> config reads. In continuous
+/// attached to AIN0-AIN3 and clipped to the gain's full scale. A single-shot conversion reports
+/// busy (OS=0) until its conversion time (1/DR × <see cref="OscillatorFactor"/>) has passed on
+/// the clock, and at most for <see cref="PollsUntilReady"/> config reads. In continuous
 /// mode each conversion-register read is a fresh conversion, except the first after a mux
 /// change, which still holds the old input's result (as the chip may). Faults are injected
 /// for a window of time on <see cref="TimeProvider"/> or set outright with <see cref="Fault"/>.
@@ -26,6 +27,7 @@ public sealed class Ads1115Simulator : I2cDevice
     private ushort conversion;
     private ushort? staleConversion;
     private int pollsLeft;
+    private long conversionStarted;
 
     public Ads1115Simulator(IAnalogFrontEnd? ain0 = null, int busId = 1, int address = Ads1115Registers.DefaultAddress, TimeProvider? timeProvider = null)
     {
@@ -37,8 +39,11 @@ public sealed class Ads1115Simulator : I2cDevice
 
     public override I2cConnectionSettings ConnectionSettings { get; }
 
-    /// <summary>Config reads that report busy after a single-shot start (0 = ready at once).</summary>
+    /// <summary>The most config reads that report busy after a single-shot start (0 = ready at once).</summary>
     public int PollsUntilReady { get; set; } = 1;
+
+    /// <summary>The internal oscillator's error: conversions take (1/DR) × this; the chip's spec is 0.9-1.1.</summary>
+    public double OscillatorFactor { get; set; } = 1.0;
 
     /// <summary>A fault active until cleared (faults in injected windows apply as well).</summary>
     public SimulatedFault Fault { get; set; }
@@ -189,6 +194,7 @@ public sealed class Ads1115Simulator : I2cDevice
             {
                 conversion = Convert();
                 pollsLeft = PollsUntilReady;
+                conversionStarted = clock.GetTimestamp();
             }
         }
         else if (previousInput != Ads1115Registers.InputOf(value))
@@ -204,7 +210,7 @@ public sealed class Ads1115Simulator : I2cDevice
             case Ads1115Registers.Config:
                 ConfigReads++;
                 var value = ConfigAsRead();
-                if (pollsLeft > 0 && ActiveFault() != SimulatedFault.ConversionStuck)
+                if ((value & Ads1115Registers.OperationalStatus) == 0)
                 {
                     pollsLeft--;
                 }
@@ -232,7 +238,9 @@ public sealed class Ads1115Simulator : I2cDevice
 
     private ushort ConfigAsRead()
     {
-        var busy = Ads1115Registers.ModeOf(config) == DeviceMode.SingleShot && pollsLeft > 0;
+        var converting = ActiveFault() == SimulatedFault.ConversionStuck
+            || (pollsLeft > 0 && clock.GetElapsedTime(conversionStarted) < TimeSpan.FromSeconds(OscillatorFactor / Ads1115Registers.SamplesPerSecond(Ads1115Registers.RateOf(config))));
+        var busy = Ads1115Registers.ModeOf(config) == DeviceMode.SingleShot && converting;
         return (ushort)(busy ? config : config | Ads1115Registers.OperationalStatus);
     }
 
