@@ -62,6 +62,11 @@ public sealed class Ads1115EdaSource : ISampleSource<EdaSample>
     public async IAsyncEnumerable<EdaSample> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         logger.Started(Description, options.SampleRate, options.CalibrationFile, Calibration.Device, Calibration.ReferenceOhms, Calibration.SupplyVolts);
+        if (Calibration.Input != options.Input || Calibration.Gain != options.Gain)
+        {
+            logger.CalibrationMismatch(Description, Calibration.Input, Calibration.Gain, options.Input, options.Gain);
+        }
+
         var start = clock.GetTimestamp();
         var retryDelay = options.RetryMinDelay;
         TimeSpan? failingSince = null;

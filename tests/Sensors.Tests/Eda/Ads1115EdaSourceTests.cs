@@ -46,13 +46,16 @@ public sealed class Ads1115EdaSourceTests : IAsyncLifetime
         Assert.DoesNotContain(logger.Entries, e => e.Level >= LogLevel.Warning);
     }
 
-    [Fact]
-    public async Task A_NACK_mid_stream_leaves_a_gap_then_sampling_recovers_without_exceptions()
+    [Theory]
+    [InlineData(SimulatedFault.Nack, "No such device or address")]
+    [InlineData(SimulatedFault.BusTimeout, "Connection timed out")]
+    [InlineData(SimulatedFault.ConversionStuck, "wait for conversion failed: OS bit still busy")]
+    public async Task An_I2C_fault_mid_stream_leaves_a_gap_then_sampling_recovers_without_exceptions(SimulatedFault fault, string cause)
     {
         rig.FrontEnd.AttachSkin(5.0);
         var faultFrom = rig.Clock.Elapsed + TimeSpan.FromSeconds(1);
         var faultUntil = faultFrom + TimeSpan.FromSeconds(1);
-        rig.Simulator.InjectFault(SimulatedFault.Nack, faultFrom, faultUntil);
+        rig.Simulator.InjectFault(fault, faultFrom, faultUntil);
 
         var samples = await ReadUntilAsync(Source(), TimeSpan.FromSeconds(4));
 
@@ -67,6 +70,7 @@ public sealed class Ads1115EdaSourceTests : IAsyncLifetime
         Assert.NotEmpty(warnings);
         Assert.All(warnings, w => Assert.Contains("I2C failure, no EDA samples until it answers", w, StringComparison.Ordinal));
         Assert.Contains("bus 1 address 0x48", warnings[0], StringComparison.Ordinal);
+        Assert.Contains(cause, warnings[0], StringComparison.Ordinal);
         Assert.Contains(logger.Entries, e => e.Message.Contains("answering again after", StringComparison.Ordinal));
     }
 
@@ -121,6 +125,16 @@ public sealed class Ads1115EdaSourceTests : IAsyncLifetime
 
         Assert.All(samples, s => Assert.Equal(EdaCalibration.SaturatedMicrosiemens, s.Microsiemens));
         Assert.Single(logger.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("saturated, reading at the rail", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_calibration_made_for_another_input_or_gain_is_warned_about()
+    {
+        rig.FrontEnd.AttachSkin(5.0);
+
+        await ReadUntilAsync(Source(options: options with { Gain = ProgrammableGain.FullScale6144mV }), TimeSpan.FromSeconds(0.1));
+
+        Assert.Single(logger.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("calibrated for Ain0Gnd at FullScale4096mV but configured for Ain0Gnd at FullScale6144mV", StringComparison.Ordinal));
     }
 
     [Theory]
