@@ -23,6 +23,7 @@ public sealed class Ads1115 : IDisposable
     private DataRate dataRate;
     private DeviceMode mode;
     private bool continuousConfigured;
+    private bool disposed;
 
     public Ads1115(
         I2cDevice device,
@@ -123,8 +124,6 @@ public sealed class Ads1115 : IDisposable
 
     /// <summary>The config register as the device reports it (0x8583 after reset).</summary>
     public ushort ReadConfig() => ReadRegister(Ads1115Registers.Config, "read config");
-
-    private bool disposed;
 
     public void Dispose()
     {
