@@ -37,6 +37,17 @@ internal sealed record BenchModelReport(
 
 internal sealed record BenchReport(string Pack, string OrtVersion, int ProcessorCount, IReadOnlyList<BenchModelReport> Models);
 
+internal sealed record CalibrateEdaReport(
+    bool Ok,
+    string Device,
+    string? File,
+    string? Refusal,
+    double? SupplyVolts,
+    double? ReferenceOhms,
+    double? OpenCircuitVolts,
+    double? MaxErrorPercent,
+    IReadOnlyList<EdgeEmotion.Sensors.Eda.EdaCalibrationPoint> Points);
+
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     WriteIndented = true,
@@ -46,4 +57,5 @@ internal sealed record BenchReport(string Pack, string OrtVersion, int Processor
 [JsonSerializable(typeof(IReadOnlyList<PackListEntry>))]
 [JsonSerializable(typeof(BenchReport))]
 [JsonSerializable(typeof(DevicesReport))]
+[JsonSerializable(typeof(CalibrateEdaReport))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -13,5 +13,6 @@ public static class EdgeemoCommand
         RunCommand.Create(),
         DemoCommand.Create(),
         DevicesCommand.Create(),
+        CalibrateEdaCommand.Create(),
     };
 }
