@@ -15,7 +15,7 @@ namespace EdgeEmotion.EdgeAgent.Cli;
 internal static class CalibrateEdaCommand
 {
     /// <summary>The simulated front end of <c>--simulate</c>: 3.3 V, 100k to ground, 0.3 mV noise, 2 mV offset.</summary>
-    internal static EdaFrontEndModel SimulatedFrontEnd() => new(supplyVolts: 3.3, referenceOhms: 100_000, noiseVolts: 0.0003, offsetVolts: 0.002, seed: 7);
+    internal static EdaFrontEndModel SimulatedFrontEnd() => EdaFrontEndModel.SimulatedBench();
 
     public static Command Create()
     {

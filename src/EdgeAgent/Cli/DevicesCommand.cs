@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using EdgeEmotion.Sensors.Camera;
+using EdgeEmotion.Sensors.Eda;
 using EdgeEmotion.Sensors.Microphone;
 
 namespace EdgeEmotion.EdgeAgent.Cli;
@@ -49,10 +50,19 @@ internal static class DevicesCommand
         return command;
     }
 
-    private static List<I2cReport> I2cReports() =>
-        Directory.Exists("/dev")
-            ? Directory.EnumerateFiles("/dev", "i2c-*").Order(StringComparer.Ordinal).Select(d => new I2cReport(d, "not probed")).ToList()
-            : [];
+    // Probes the ADS1115 addresses (0x48-0x4B) on every bus; an answer with the reset config word is an ADS1115.
+    private static List<I2cReport> I2cReports() => I2cProbe.List()
+        .Select(bus => new I2cReport(bus.DevicePath, Describe(bus)))
+        .ToList();
+
+    private static string Describe(I2cBusProbe bus)
+    {
+        var found = bus.Addresses.Where(a => a.LooksLikeAds1115).Select(a => $"0x{a.Address:X2}").ToList();
+        var answered = bus.Addresses.Where(a => a.Answered && !a.LooksLikeAds1115).Select(a => $"0x{a.Address:X2}").ToList();
+        return found.Count > 0 ? $"ADS1115 at {string.Join(", ", found)}"
+            : answered.Count > 0 ? $"no ADS1115; something answers at {string.Join(", ", answered)}"
+            : "no ADS1115 at 0x48-0x4B";
+    }
 }
 
 internal sealed record CameraReport(string Path, string Name, bool Csi);

@@ -4,6 +4,7 @@ using EdgeEmotion.EdgeAgent.Publishing;
 using EdgeEmotion.Runtime.Inference;
 using EdgeEmotion.Runtime.Streaming;
 using EdgeEmotion.Sensors.Camera;
+using EdgeEmotion.Sensors.Eda;
 using EdgeEmotion.Sensors.Microphone;
 
 namespace EdgeEmotion.EdgeAgent.Configuration;
@@ -63,6 +64,10 @@ public enum SourceType
     /// <summary>An ALSA capture device (audio): settings in <see cref="SourceConfig.Alsa"/>.</summary>
     [JsonStringEnumMemberName("alsa")]
     Alsa,
+
+    /// <summary>A TI ADS1115 ADC over I2C with a calibrated GSR front end (EDA): settings in <see cref="SourceConfig.Ads1115"/>.</summary>
+    [JsonStringEnumMemberName("ads1115")]
+    Ads1115,
 }
 
 public sealed class SourceConfig
@@ -83,6 +88,18 @@ public sealed class SourceConfig
 
     /// <summary>For <c>alsa</c>: the capture device and its parameters.</summary>
     public AlsaCaptureOptions? Alsa { get; set; }
+
+    /// <summary>For <c>ads1115</c>: bus, address, gain, data rate, sample rate, calibration file.</summary>
+    public Ads1115EdaOptions? Ads1115 { get; set; }
+
+    /// <summary>For <c>ads1115</c>: read a register-level simulator of the ADC and front end instead of the bus (demo, tests).</summary>
+    public SimulatedEdaConfig? Simulate { get; set; }
+}
+
+/// <summary>The simulated EDA bench: the ADS1115 simulator on the calibrate-eda bench, with a skin attached.</summary>
+public sealed class SimulatedEdaConfig
+{
+    public double SkinMicrosiemens { get; set; } = 5;
 }
 
 /// <summary>How the service paces and watches itself.</summary>

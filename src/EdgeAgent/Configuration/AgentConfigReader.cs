@@ -3,6 +3,7 @@ using EdgeEmotion.Runtime.Configuration;
 using EdgeEmotion.Runtime.Packs;
 using EdgeEmotion.Runtime.Streaming;
 using EdgeEmotion.Sensors.Camera;
+using EdgeEmotion.Sensors.Eda;
 using EdgeEmotion.Sensors.Microphone;
 
 namespace EdgeEmotion.EdgeAgent.Configuration;
@@ -99,6 +100,15 @@ public static class AgentConfigReader
                 $"pack {pack.Id} has no {kind} modality (it takes {string.Join(", ", pack.Manifest.Modalities.Select(m => m.Name))})");
             Require(source.Type != SourceType.Alsa || kind == "audio", $"sources.{kind}.type", "alsa is an audio source");
             Require(source.Type != SourceType.Camera || kind == "visual", $"sources.{kind}.type", "camera is a visual source");
+            Require(source.Type != SourceType.Ads1115 || kind == "eda", $"sources.{kind}.type", "ads1115 is an EDA source");
+            if (source.Type == SourceType.Ads1115)
+            {
+                var ads = source.Ads1115 ?? new Ads1115EdaOptions();
+                Check($"sources.{kind}.ads1115", ads.Validate);
+                Require(File.Exists(Path.Combine(baseDirectory, ads.CalibrationFile)), $"sources.{kind}.ads1115.calibrationFile",
+                    $"'{ads.CalibrationFile}' does not exist: run `edgeemo calibrate-eda` first");
+            }
+
             if (source.Type == SourceType.Camera)
             {
                 Check($"sources.{kind}.camera", () => (source.Camera ?? new CameraOptions()).Validate());

@@ -4,6 +4,8 @@ using EdgeEmotion.Runtime.Sources;
 using Microsoft.Extensions.Logging;
 using EdgeEmotion.Sensors;
 using EdgeEmotion.Sensors.Camera;
+using EdgeEmotion.Sensors.Eda;
+using EdgeEmotion.Sensors.Eda.Simulation;
 using EdgeEmotion.Sensors.Microphone;
 using EdgeEmotion.Sensors.Replay;
 using EdgeEmotion.Sensors.Synthetic;
@@ -65,6 +67,23 @@ internal sealed class SourceFactory(SourcesConfig config, PackManifest pack, str
         if (config.Eda is not { } source)
         {
             return null;
+        }
+
+        if (source.Type == SourceType.Ads1115)
+        {
+            var adc = source.Ads1115 ?? new Ads1115EdaOptions();
+            adc = adc with { CalibrationFile = Resolve(adc.CalibrationFile) };
+            sampleRate = adc.SampleRate;
+            Func<System.Device.I2c.I2cDevice> device = Ads1115EdaSource.HardwareFactory(adc);
+            if (source.Simulate is { } simulate)
+            {
+                var bench = EdaFrontEndModel.SimulatedBench();
+                bench.AttachSkin(simulate.SkinMicrosiemens);
+                var simulator = new Ads1115Simulator(bench, adc.BusId, adc.Address, clock);
+                device = () => simulator;
+            }
+
+            return new Ads1115EdaSource(adc, device, loggers.CreateLogger<Ads1115EdaSource>(), clock);
         }
 
         if (source.Type == SourceType.File)

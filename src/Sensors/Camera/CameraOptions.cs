@@ -8,23 +8,23 @@ namespace EdgeEmotion.Sensors.Camera;
 /// </summary>
 public sealed record CameraOptions
 {
-    public CameraKind Kind { get; init; } = CameraKind.Csi;
+    public CameraKind Kind { get; set; } = CameraKind.Csi;
 
     /// <summary>Csi: the Argus sensor index (nvarguscamerasrc sensor-id).</summary>
     public int SensorId { get; init; }
 
     /// <summary>V4l2: the device node.</summary>
-    public string Device { get; init; } = "/dev/video0";
+    public string Device { get; set; } = "/dev/video0";
 
     /// <summary>File: the video to decode.</summary>
     public string? Path { get; init; }
 
-    public int Width { get; init; } = 1280;
+    public int Width { get; set; } = 1280;
 
-    public int Height { get; init; } = 720;
+    public int Height { get; set; } = 720;
 
     /// <summary>Frames per second requested from the camera; for a file without a usable rate, the rate its timestamps use.</summary>
-    public int FrameRate { get; init; } = 30;
+    public int FrameRate { get; set; } = 30;
 
     /// <summary>Csi: nvvidconv flip-method, 0-7 (0 none, 2 rotate 180, 4 horizontal flip, 6 vertical flip...).</summary>
     public int FlipMethod { get; init; }
@@ -33,31 +33,31 @@ public sealed record CameraOptions
     public string? Pipeline { get; init; }
 
     /// <summary>No frame within this long after asking for one is a stall: the capture is reopened.</summary>
-    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(2);
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// An open that has not returned after this long counts as failed (a wedged Argus daemon can
     /// hang it). It is abandoned, and no new open starts until it returns.
     /// </summary>
-    public TimeSpan OpenTimeout { get; init; } = TimeSpan.FromSeconds(15);
+    public TimeSpan OpenTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>First delay before reopening after a failure; it doubles per failure in a row.</summary>
-    public TimeSpan ReopenMinDelay { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan ReopenMinDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The longest delay between reopen attempts.</summary>
-    public TimeSpan ReopenMaxDelay { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan ReopenMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Identical frames in a row that count as a frozen camera (Argus repeats the last frame when the sensor hangs); 0 turns the check off. Not applied to files.</summary>
-    public int FrozenFrames { get; init; } = 30;
+    public int FrozenFrames { get; set; } = 30;
 
     /// <summary>Failed reads in a row after which the capture is closed and reopened.</summary>
-    public int MaxReadFailures { get; init; } = 5;
+    public int MaxReadFailures { get; set; } = 5;
 
     /// <summary>File: start again at the end, forever, with timestamps carrying on (soak tests).</summary>
     public bool Loop { get; init; }
 
     /// <summary>File: hand frames out when their timestamps come due (default) or as fast as read.</summary>
-    public SourcePacing Pacing { get; init; } = SourcePacing.RealTime;
+    public SourcePacing Pacing { get; set; } = SourcePacing.RealTime;
 
     /// <summary>A short name for logs and status: "camera csi0", "camera /dev/video1", "camera file a.mp4".</summary>
     public string Describe() => Kind switch

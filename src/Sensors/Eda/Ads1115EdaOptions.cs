@@ -4,28 +4,28 @@ namespace EdgeEmotion.Sensors.Eda;
 public sealed record Ads1115EdaOptions
 {
     /// <summary>Linux I2C bus number: /dev/i2c-N.</summary>
-    public int BusId { get; init; } = 1;
+    public int BusId { get; set; } = 1;
 
     /// <summary>7-bit address: 0x48 (ADDR to GND) ... 0x4B.</summary>
-    public int Address { get; init; } = Ads1115Registers.DefaultAddress;
+    public int Address { get; set; } = Ads1115Registers.DefaultAddress;
 
-    public InputMultiplexer Input { get; init; } = InputMultiplexer.Ain0Gnd;
+    public InputMultiplexer Input { get; set; } = InputMultiplexer.Ain0Gnd;
 
-    public ProgrammableGain Gain { get; init; } = ProgrammableGain.FullScale4096mV;
+    public ProgrammableGain Gain { get; set; } = ProgrammableGain.FullScale4096mV;
 
     /// <summary>ADC conversion rate; must be at least <see cref="SampleRate"/>.</summary>
-    public DataRate DataRate { get; init; } = DataRate.Sps128;
+    public DataRate DataRate { get; set; } = DataRate.Sps128;
 
     /// <summary>Readings per second delivered to the pipeline.</summary>
-    public double SampleRate { get; init; } = 32;
+    public double SampleRate { get; set; } = 32;
 
     /// <summary>The calibration <c>edgeemo calibrate-eda</c> wrote.</summary>
-    public string CalibrationFile { get; init; } = EdaCalibration.DefaultPath;
+    public string CalibrationFile { get; set; } = EdaCalibration.DefaultPath;
 
     /// <summary>First wait before retrying after an I2C failure; doubles up to <see cref="RetryMaxDelay"/>.</summary>
-    public TimeSpan RetryMinDelay { get; init; } = TimeSpan.FromMilliseconds(250);
+    public TimeSpan RetryMinDelay { get; set; } = TimeSpan.FromMilliseconds(250);
 
-    public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first key out of range.</summary>
     public void Validate()

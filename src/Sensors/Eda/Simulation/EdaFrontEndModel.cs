@@ -15,6 +15,12 @@ public sealed class EdaFrontEndModel : IAnalogFrontEnd
     private readonly Random random;
     private double loadOhms = double.PositiveInfinity;
 
+    /// <summary>
+    /// The bench `edgeemo calibrate-eda --simulate` calibrates and the agent's simulated EDA source
+    /// reads: a 3.3 V divider over 100 kOhm with 0.3 mV noise and a 2 mV offset, open until a load is attached.
+    /// </summary>
+    public static EdaFrontEndModel SimulatedBench() => new(supplyVolts: 3.3, referenceOhms: 100_000, noiseVolts: 0.0003, offsetVolts: 0.002, seed: 7);
+
     public EdaFrontEndModel(double supplyVolts = 3.3, double referenceOhms = 100_000, double noiseVolts = 0, double offsetVolts = 0, int seed = 1)
     {
         if (!(supplyVolts > 0 && supplyVolts <= 5.5))

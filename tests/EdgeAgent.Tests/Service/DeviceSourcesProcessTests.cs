@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EdgeEmotion.EdgeAgent.Tests.Cli;
+using EdgeEmotion.EdgeAgent.Tests.Publishing.Mqtt;
+using EdgeEmotion.Sensors.Replay;
+using EdgeEmotion.Tests;
+
+namespace EdgeEmotion.EdgeAgent.Tests.Service;
+
+/// <summary>
+/// `edgeemo run` on the device source types, as far as this machine goes: the ALSA microphone
+/// through the real libasound (the `file` PCM plugin playing the committed speech), the ADS1115
+/// through its register-level simulator (calibrated first with `edgeemo calibrate-eda`), and the
+/// camera source reading the committed face video. Scores reach a real mosquitto.
+/// </summary>
+public sealed class DeviceSourcesProcessTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("edgeemo-devices-").FullName;
+    private readonly List<Process> agents = [];
+
+    public void Dispose()
+    {
+        foreach (var agent in agents)
+        {
+            if (!agent.HasExited)
+            {
+                agent.Kill(entireProcessTree: true);
+            }
+
+            agent.Dispose();
+        }
+
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task Affect_on_an_alsa_microphone_and_a_file_camera_publishes_scores()
+    {
+        using var broker = await MosquittoBroker.StartAsync();
+        await using var dashboard = await MqttTestSubscriber.ConnectAsync(broker.Port, "edgeemo/v1/mic/#");
+        var frames = WriteAlsaPlugin();
+        var sources = new JsonObject
+        {
+            ["visual"] = new JsonObject { ["type"] = "camera", ["camera"] = new JsonObject { ["kind"] = "File", ["path"] = TestMedia.FaceVideo, ["loop"] = true } },
+            ["audio"] = new JsonObject
+            {
+                ["type"] = "alsa",
+                ["alsa"] = new JsonObject { ["device"] = "testmic", ["configFile"] = Path.Combine(folder, "asound.conf"), ["sampleRate"] = 44100, ["maxFrames"] = frames },
+            },
+        };
+
+        StartAgent(WriteConfig("mic", "affect-tiny", sources, broker.Port));
+
+        await dashboard.WaitForAsync(m => OkScores(m, "mic", "audio").Count >= 3, "scores with the ALSA microphone ok");
+        Assert.All(OkScores(dashboard.Messages, "mic", "audio"), s => Assert.Equal("ok", s.GetProperty("modalities").GetProperty("visual").GetProperty("state").GetString()));
+    }
+
+    [Fact]
+    public async Task Pain_on_a_simulated_ads1115_and_a_file_camera_publishes_scores()
+    {
+        var calibration = Path.Combine(folder, "eda.json");
+        var (code, _, error) = await CliRunner.RunAsync("calibrate-eda", "--simulate", "--non-interactive", "--ref", "100k", "--ref", "1M", "--ref", "10M", "--out", calibration);
+        Assert.True(code == 0, error);
+
+        using var broker = await MosquittoBroker.StartAsync();
+        await using var dashboard = await MqttTestSubscriber.ConnectAsync(broker.Port, "edgeemo/v1/gsr/#");
+        var sources = new JsonObject
+        {
+            ["visual"] = new JsonObject { ["type"] = "camera", ["camera"] = new JsonObject { ["kind"] = "File", ["path"] = TestMedia.FaceVideo, ["loop"] = true } },
+            ["eda"] = new JsonObject
+            {
+                ["type"] = "ads1115",
+                ["ads1115"] = new JsonObject { ["calibrationFile"] = calibration, ["sampleRate"] = 32 },
+                ["simulate"] = new JsonObject { ["skinMicrosiemens"] = 6 },
+            },
+        };
+
+        StartAgent(WriteConfig("gsr", "pain-tiny", sources, broker.Port));
+
+        await dashboard.WaitForAsync(m => OkScores(m, "gsr", "eda").Count >= 3, "scores with the ADS1115 EDA ok");
+    }
+
+    private static List<JsonElement> OkScores(IEnumerable<ReceivedMessage> messages, string device, string modality) => messages
+        .Where(m => m.Topic == $"edgeemo/v1/{device}/scores")
+        .Select(m => JsonDocument.Parse(m.Payload).RootElement)
+        .Where(e => e.GetProperty("modalities").GetProperty(modality).GetProperty("state").GetString() == "ok")
+        .ToList();
+
+    // The committed speech as raw S16 mono at 44.1 kHz behind an ALSA `file` PCM named testmic.
+    private long WriteAlsaPlugin()
+    {
+        var speech = WavFile.Read(TestMedia.Speech);
+        Assert.Equal(44100, speech.SampleRate);
+        var samples = speech.Samples.Span;
+        var raw = new byte[samples.Length * 2];
+        for (var i = 0; i < samples.Length; i++)
+        {
+            var value = (short)Math.Clamp(Math.Round(samples[i] * 32767), short.MinValue, short.MaxValue);
+            BitConverter.TryWriteBytes(raw.AsSpan(i * 2), value);
+        }
+
+        var infile = Path.Combine(folder, "speech.raw");
+        File.WriteAllBytes(infile, raw);
+        File.WriteAllText(Path.Combine(folder, "asound.conf"), $$"""
+            pcm.testmic {
+                type file
+                slave.pcm { type null }
+                file "/dev/null"
+                infile "{{infile}}"
+                format "raw"
+            }
+            """);
+        return samples.Length;
+    }
+
+    private string WriteConfig(string device, string pack, JsonObject sources, int port)
+    {
+        var config = new JsonObject
+        {
+            ["deviceId"] = device,
+            ["pack"] = TestPaths.Pack(pack),
+            ["sources"] = sources,
+            ["inference"] = new JsonObject { ["providers"] = new JsonArray("cpu") },
+            ["mqtt"] = new JsonObject { ["broker"] = $"mqtt://127.0.0.1:{port}" },
+            ["queue"] = new JsonObject { ["directory"] = Path.Combine(folder, $"queue-{device}") },
+        };
+        var path = Path.Combine(folder, $"{device}.json");
+        File.WriteAllText(path, config.ToJsonString());
+        return path;
+    }
+
+    private void StartAgent(string config)
+    {
+        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "edgeemo"))
+        {
+            ArgumentList = { "run", "--config", config },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        agents.Add(process);
+    }
+}
