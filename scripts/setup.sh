@@ -15,6 +15,8 @@ packages=(
   mosquitto mosquitto-clients python3-jsonschema openssl
   # `systemd-analyze verify` of the unit file
   systemd
+  # the ALSA microphone source (P/Invoke to libasound.so.2; tests use its `file` PCM plugin)
+  libasound2
 )
 
 missing=()

@@ -213,6 +213,20 @@ public sealed class StreamingPipelineTests
     }
 
     [Fact]
+    public void An_eda_sensor_that_goes_quiet_is_missing_while_scoring_goes_on_and_returns_after()
+    {
+        // What an I2C fault looks like from here: the ADS1115 source retries and delivers nothing.
+        using var harness = new PipelineHarness("pain-tiny", Options(MissingPolicy.Substitute));
+
+        harness.Run(PipelineHarness.Frames(TestMedia.FaceVideo, 0, 9), eda: PipelineHarness.Eda(0, 2).Concat(PipelineHarness.Eda(5, 9)));
+
+        var eda = harness.Outputs.Select(o => (o.ClipEnd.TotalSeconds, o.Modalities["eda"])).ToList();
+        Assert.Contains(eda, e => e.TotalSeconds is > 3.5 and < 5 && e.Item2.State == ModalityState.Substituted && e.Item2.Reason == MissingReasons.Stalled);
+        Assert.Equal(ModalityState.Ok, eda[^1].Item2.State);
+        Assert.All(harness.Outputs, o => Assert.NotNull(o.Scores)); // the camera kept scoring
+    }
+
+    [Fact]
     public void Pain_outputs_a_probability_and_a_level_with_class_probabilities()
     {
         using var harness = new PipelineHarness("pain-tiny");
