@@ -1,3 +1,4 @@
+using EdgeEmotion.Runtime.Sources;
 using System.Buffers;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -30,7 +31,7 @@ public sealed partial class MqttPublisher : IAsyncDisposable
     private readonly ILogger logger;
     private readonly TimeProvider time;
     private readonly MqttClientFactory clientFactory = new();
-    private readonly ReconnectBackoff backoff;
+    private readonly ExponentialBackoff backoff;
     private readonly SemaphoreSlim statusGate = new(1, 1);
     private readonly CancellationTokenSource stopping = new();
     private readonly Channel<OtaRequest> otaRequests =
@@ -60,7 +61,7 @@ public sealed partial class MqttPublisher : IAsyncDisposable
         this.queue = queue;
         this.logger = logger;
         time = timeProvider ?? TimeProvider.System;
-        backoff = new ReconnectBackoff(options.ReconnectMinDelay, options.ReconnectMaxDelay, new Random());
+        backoff = new ExponentialBackoff(options.ReconnectMinDelay, options.ReconnectMaxDelay, new Random());
         broker = $"{options.Broker.Scheme}://{options.Broker.Host}:{options.BrokerPort}";
         clientId = options.ClientIdFor(deviceId);
         status = StatusMessage.Starting(deviceId, time.GetUtcNow());

@@ -126,7 +126,7 @@ public sealed partial class CameraSource : ISampleSource<VideoFrame>
 
     private async IAsyncEnumerable<VideoFrame> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var backoff = new ReopenBackoff(options.ReopenMinDelay, options.ReopenMaxDelay);
+        var backoff = new ExponentialBackoff(options.ReopenMinDelay, options.ReopenMaxDelay);
         var isFile = options.Kind == CameraKind.File;
         var pacer = new Pacer(isFile ? options.Pacing : SourcePacing.AsFastAsPossible, clock);
         var start = clock.GetTimestamp();

@@ -68,7 +68,7 @@ public sealed class Ads1115EdaSource : ISampleSource<EdaSample>
         }
 
         var start = clock.GetTimestamp();
-        var retryDelay = options.RetryMinDelay;
+        var backoff = new ExponentialBackoff(options.RetryMinDelay, options.RetryMaxDelay);
         TimeSpan? failingSince = null;
         var condition = Condition.InRange;
         Ads1115? adc = null;
@@ -91,12 +91,11 @@ public sealed class Ads1115EdaSource : ISampleSource<EdaSample>
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    logger.I2cFailed(Description, retryDelay.TotalMilliseconds, e.Message);
+                    logger.I2cFailed(Description, backoff.Ceiling.TotalMilliseconds, e.Message);
                     adc?.Dispose();
                     adc = null;
                     failingSince ??= clock.GetElapsedTime(start);
-                    await Task.Delay(retryDelay, clock, cancellationToken).ConfigureAwait(false);
-                    retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, options.RetryMaxDelay.Ticks));
+                    await Task.Delay(backoff.Next(), clock, cancellationToken).ConfigureAwait(false);
                     index = Math.Max(index, MediaTime.FirstSampleAtOrAfter(clock.GetElapsedTime(start), options.SampleRate));
                     continue;
                 }
@@ -106,7 +105,7 @@ public sealed class Ads1115EdaSource : ISampleSource<EdaSample>
                     var quiet = clock.GetElapsedTime(start) - since;
                     logger.Recovered(Description, quiet.TotalSeconds);
                     failingSince = null;
-                    retryDelay = options.RetryMinDelay;
+                    backoff.Reset();
                 }
 
                 var volts = adc.ToVolts(raw);

@@ -96,22 +96,21 @@ public sealed partial class AlsaCaptureSource : ISampleSource<AudioBlock>
         Exception? failure = null;
         try
         {
-            var delay = options.ReopenMinDelay;
+            var backoff = new ExponentialBackoff(options.ReopenMinDelay, options.ReopenMaxDelay);
             var attempt = 0;
             var frames = new FrameCounter(options.MaxFrames);
             while (!cancellationToken.IsCancellationRequested && !frames.Done)
             {
                 attempt++;
-                var device = TryOpen(attempt, delay);
+                var device = TryOpen(attempt, backoff.Ceiling);
                 if (device is null)
                 {
-                    await Task.Delay(delay, clock, cancellationToken).ConfigureAwait(false);
-                    delay = Next(delay);
+                    await Task.Delay(backoff.Next(), clock, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
                 attempt = 0;
-                delay = options.ReopenMinDelay;
+                backoff.Reset();
                 captureClock.Break();
                 using (device)
                 {
@@ -122,11 +121,10 @@ public sealed partial class AlsaCaptureSource : ISampleSource<AudioBlock>
                     }
 
                     Interlocked.Increment(ref reopens);
-                    LogReadFailed(logger, options.Device, error, delay);
+                    LogReadFailed(logger, options.Device, error, backoff.Ceiling);
                 }
 
-                await Task.Delay(delay, clock, cancellationToken).ConfigureAwait(false);
-                delay = Next(delay);
+                await Task.Delay(backoff.Next(), clock, cancellationToken).ConfigureAwait(false);
             }
 
             if (frames.Done)
@@ -225,8 +223,6 @@ public sealed partial class AlsaCaptureSource : ISampleSource<AudioBlock>
 
         return null;
     }
-
-    private TimeSpan Next(TimeSpan delay) => delay * 2 > options.ReopenMaxDelay ? options.ReopenMaxDelay : delay * 2;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Microphone {Device} opened: {SampleRate} Hz, {Channels} ch, {Format}, {PeriodMs} ms periods")]
     private static partial void LogOpened(ILogger logger, string device, int sampleRate, int channels, string format, double periodMs);

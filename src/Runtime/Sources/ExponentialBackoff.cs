@@ -1,30 +1,31 @@
-namespace EdgeEmotion.EdgeAgent.Publishing;
+namespace EdgeEmotion.Runtime.Sources;
 
 /// <summary>
-/// Delays between connection attempts: exponential with full jitter. Attempt n waits a uniform
-/// random time between the minimum and min(maximum, minimum * 2^n), so a fleet that lost its
-/// broker at the same moment does not come back in lockstep.
+/// Delays between retries of something that keeps failing (a sensor to reopen, a broker to
+/// reconnect): the minimum, doubling per failure in a row, capped at the maximum. With a random
+/// source, full jitter: attempt n waits a uniform time between the minimum and that ceiling, so a
+/// fleet that lost its broker at the same moment does not come back in lockstep; one device
+/// retrying its own sensor needs none.
 /// </summary>
-public sealed class ReconnectBackoff
+public sealed class ExponentialBackoff
 {
     private readonly TimeSpan min;
     private readonly TimeSpan max;
-    private readonly Random random;
+    private readonly Random? jitter;
 
-    public ReconnectBackoff(TimeSpan min, TimeSpan max, Random random)
+    public ExponentialBackoff(TimeSpan min, TimeSpan max, Random? jitter = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(min, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(max, min);
-        ArgumentNullException.ThrowIfNull(random);
         this.min = min;
         this.max = max;
-        this.random = random;
+        this.jitter = jitter;
     }
 
     /// <summary>Failed attempts since the last <see cref="Reset"/>.</summary>
     public int Attempt { get; private set; }
 
-    /// <summary>The longest delay the next call to <see cref="Next"/> may return.</summary>
+    /// <summary>The longest delay the next call to <see cref="Next"/> may return (the delay itself without jitter).</summary>
     public TimeSpan Ceiling
     {
         get
@@ -41,9 +42,13 @@ public sealed class ReconnectBackoff
     {
         var ceiling = Ceiling;
         Attempt++;
+        if (jitter is null)
+        {
+            return ceiling;
+        }
 
         // Full jitter (uniform over the whole range), not "ceiling plus a little noise".
-        var span = (ceiling - min).Ticks * random.NextDouble();
+        var span = (ceiling - min).Ticks * jitter.NextDouble();
         return min + TimeSpan.FromTicks((long)span);
     }
 
