@@ -1,3 +1,4 @@
+using EdgeEmotion.Tests;
 using EdgeEmotion.EdgeAgent.Publishing;
 using Microsoft.Extensions.Logging;
 
@@ -136,33 +137,3 @@ internal sealed class ManualTimeProvider : TimeProvider
     }
 }
 
-/// <summary>Keeps what was logged, for tests that check a warning is given (and not too often).</summary>
-internal sealed class ListLogger<T> : ILogger<T>
-{
-    private readonly Lock gate = new();
-    private readonly List<(LogLevel Level, string Message)> entries = [];
-
-    public IReadOnlyList<(LogLevel Level, string Message)> Entries
-    {
-        get
-        {
-            lock (gate)
-            {
-                return [.. entries];
-            }
-        }
-    }
-
-    public IDisposable? BeginScope<TState>(TState state)
-        where TState : notnull => null;
-
-    public bool IsEnabled(LogLevel logLevel) => true;
-
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-    {
-        lock (gate)
-        {
-            entries.Add((logLevel, formatter(state, exception)));
-        }
-    }
-}

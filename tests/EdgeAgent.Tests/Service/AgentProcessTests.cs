@@ -15,20 +15,11 @@ namespace EdgeEmotion.EdgeAgent.Tests.Service;
 public sealed class AgentProcessTests : IDisposable
 {
     private readonly string folder = Directory.CreateTempSubdirectory("edgeemo-agent-").FullName;
-    private readonly List<Process> agents = [];
+    private readonly AgentProcesses agents = new();
 
     public void Dispose()
     {
-        foreach (var agent in agents.Where(a => !a.HasExited))
-        {
-            agent.Kill(entireProcessTree: true);
-        }
-
-        foreach (var agent in agents)
-        {
-            agent.Dispose();
-        }
-
+        agents.Dispose();
         Directory.Delete(folder, recursive: true);
     }
 
@@ -40,7 +31,7 @@ public sealed class AgentProcessTests : IDisposable
         var config = WriteConfig(broker.Port);
 
         // 1. Scores flow.
-        var first = StartAgent(config);
+        var first = agents.Start(config);
         await dashboard.WaitForAsync(m => Scores(m).Count >= 4, "the first scores");
 
         // 2. The broker goes away; the agent keeps scoring into its queue, then dies by SIGKILL.
@@ -51,7 +42,7 @@ public sealed class AgentProcessTests : IDisposable
         var seenBeforeKill = Scores(dashboard.Messages).Max(s => s.Seq);
 
         // 3. A new agent starts while the broker is still down, then the broker returns.
-        var second = StartAgent(config);
+        var second = agents.Start(config);
         await Task.Delay(TimeSpan.FromSeconds(2));
         await broker.RestartAsync();
         await dashboard.ReconnectAsync();
@@ -112,22 +103,5 @@ public sealed class AgentProcessTests : IDisposable
         var path = Path.Combine(folder, "edgeemo.json");
         File.WriteAllText(path, config.ToJsonString());
         return path;
-    }
-
-    private Process StartAgent(string config)
-    {
-        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "edgeemo"))
-        {
-            ArgumentList = { "run", "--config", config },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        agents.Add(process);
-        return process;
     }
 }

@@ -17,20 +17,11 @@ namespace EdgeEmotion.EdgeAgent.Tests.Service;
 public sealed class DeviceSourcesProcessTests : IDisposable
 {
     private readonly string folder = Directory.CreateTempSubdirectory("edgeemo-devices-").FullName;
-    private readonly List<Process> agents = [];
+    private readonly AgentProcesses agents = new();
 
     public void Dispose()
     {
-        foreach (var agent in agents)
-        {
-            if (!agent.HasExited)
-            {
-                agent.Kill(entireProcessTree: true);
-            }
-
-            agent.Dispose();
-        }
-
+        agents.Dispose();
         Directory.Delete(folder, recursive: true);
     }
 
@@ -50,7 +41,7 @@ public sealed class DeviceSourcesProcessTests : IDisposable
             },
         };
 
-        StartAgent(WriteConfig("mic", "affect-tiny", sources, broker.Port));
+        agents.Start(WriteConfig("mic", "affect-tiny", sources, broker.Port));
 
         await dashboard.WaitForAsync(m => OkScores(m, "mic", "audio").Count >= 3, "scores with the ALSA microphone ok");
         Assert.All(OkScores(dashboard.Messages, "mic", "audio"), s => Assert.Equal("ok", s.GetProperty("modalities").GetProperty("visual").GetProperty("state").GetString()));
@@ -76,7 +67,7 @@ public sealed class DeviceSourcesProcessTests : IDisposable
             },
         };
 
-        StartAgent(WriteConfig("gsr", "pain-tiny", sources, broker.Port));
+        agents.Start(WriteConfig("gsr", "pain-tiny", sources, broker.Port));
 
         await dashboard.WaitForAsync(m => OkScores(m, "gsr", "eda").Count >= 3, "scores with the ADS1115 EDA ok");
     }
@@ -128,21 +119,5 @@ public sealed class DeviceSourcesProcessTests : IDisposable
         var path = Path.Combine(folder, $"{device}.json");
         File.WriteAllText(path, config.ToJsonString());
         return path;
-    }
-
-    private void StartAgent(string config)
-    {
-        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "edgeemo"))
-        {
-            ArgumentList = { "run", "--config", config },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        agents.Add(process);
     }
 }

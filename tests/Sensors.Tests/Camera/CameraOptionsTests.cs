@@ -1,3 +1,4 @@
+using EdgeEmotion.Tests;
 using EdgeEmotion.Sensors.Camera;
 
 namespace EdgeEmotion.Sensors.Tests.Camera;

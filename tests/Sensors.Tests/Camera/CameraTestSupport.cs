@@ -6,21 +6,6 @@ using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 
 namespace EdgeEmotion.Sensors.Tests.Camera;
 
-/// <summary>Captures log lines so tests can check what an operator would read.</summary>
-internal sealed class ListLogger<T> : ILogger<T>
-{
-    private readonly ConcurrentQueue<(LogLevel Level, string Message)> entries = new();
-
-    public IReadOnlyList<(LogLevel Level, string Message)> Entries => [.. entries];
-
-    public IDisposable? BeginScope<TState>(TState state)
-        where TState : notnull => null;
-
-    public bool IsEnabled(LogLevel logLevel) => true;
-
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-        entries.Enqueue((logLevel, formatter(state, exception)));
-}
 
 /// <summary>The system clock, recording the due time of every timer created on it (Task.Delay and WaitAsync timeouts).</summary>
 internal sealed class RecordingTimeProvider : TimeProvider

@@ -1,3 +1,4 @@
+using EdgeEmotion.Tests;
 using System.Device.I2c;
 using EdgeEmotion.Runtime.Sources;
 using EdgeEmotion.Sensors.Eda;

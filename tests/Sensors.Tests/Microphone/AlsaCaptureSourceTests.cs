@@ -1,3 +1,4 @@
+using EdgeEmotion.Tests;
 using EdgeEmotion.Runtime.Sources;
 using EdgeEmotion.Sensors.Microphone;
 using Microsoft.Extensions.Logging;

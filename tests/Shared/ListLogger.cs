@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 
-namespace EdgeEmotion.Sensors.Tests.Eda;
+namespace EdgeEmotion.Tests;
 
-/// <summary>Keeps what was logged, for assertions on the messages people will read.</summary>
+/// <summary>Keeps what was logged (thread-safe), for assertions on the messages people will read.</summary>
 internal sealed class ListLogger<T> : ILogger<T>
 {
     private readonly Lock gate = new();

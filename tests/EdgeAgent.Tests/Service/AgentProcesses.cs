@@ -1,0 +1,40 @@
+using System.Diagnostics;
+
+namespace EdgeEmotion.EdgeAgent.Tests.Service;
+
+/// <summary>Real `edgeemo run` processes for end-to-end tests; any still alive are killed on dispose.</summary>
+internal sealed class AgentProcesses : IDisposable
+{
+    private readonly List<Process> agents = [];
+
+    /// <summary>Starts the agent built beside the tests on a config file. Its output is drained and dropped.</summary>
+    public Process Start(string config)
+    {
+        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "edgeemo"))
+        {
+            ArgumentList = { "run", "--config", config },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        agents.Add(process);
+        return process;
+    }
+
+    public void Dispose()
+    {
+        foreach (var agent in agents)
+        {
+            if (!agent.HasExited)
+            {
+                agent.Kill(entireProcessTree: true);
+            }
+
+            agent.Dispose();
+        }
+    }
+}
