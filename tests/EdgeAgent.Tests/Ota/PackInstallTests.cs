@@ -222,6 +222,23 @@ public sealed class PackInstallTests : IDisposable
         Assert.Equal("1.0.0", ws.ActiveVersion());
     }
 
+    [Fact]
+    public async Task An_install_while_another_holds_the_state_lock_is_refused()
+    {
+        await ws.InstallOkAsync("1.0.0");
+        var bundle = await ws.BundleVersionAsync("1.0.1");
+
+        using (ws.Store.Lock())
+        {
+            var (code, report) = await ws.InstallAsync(bundle);
+            Assert.Equal(1, code);
+            Assert.Equal("state", report.GetProperty("refusal").GetProperty("check").GetString());
+            Assert.Equal("1.0.0", ws.ActiveVersion());
+        }
+
+        Assert.Equal(0, (await ws.InstallAsync(bundle)).Code);
+    }
+
     private async Task AssertRefusedAsync(string bundle, string check, string detail)
     {
         var activeBefore = ws.Store.Target(PackStore.ActiveLink);
