@@ -20,7 +20,12 @@ internal sealed record VerifyReport(
     IReadOnlyList<ModelReport> Models,
     PackErrorReport? Error);
 
-internal sealed record PackListEntry(string Directory, string? Id, string? Version, string? Task, IReadOnlyList<string> Modalities, long Bytes, PackErrorReport? Error);
+internal sealed record PackListEntry(string Directory, string? Id, string? Version, string? Task, IReadOnlyList<string> Modalities, long Bytes, PackErrorReport? Error, string? Role = null);
+
+/// <summary>Why an install or rollback was refused: <c>check</c> is signature, entry path, size, sha256, truncated, downgrade, self-test, ...</summary>
+internal sealed record OtaRefusal(string Check, string Message);
+
+internal sealed record InstallReport(bool Ok, string? Id, string? Version, string? Active, string? Previous, IReadOnlyList<ModelReport> Models, OtaRefusal? Refusal);
 
 internal sealed record BenchModelReport(
     string Model,
@@ -58,4 +63,5 @@ internal sealed record CalibrateEdaReport(
 [JsonSerializable(typeof(BenchReport))]
 [JsonSerializable(typeof(DevicesReport))]
 [JsonSerializable(typeof(CalibrateEdaReport))]
+[JsonSerializable(typeof(InstallReport))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

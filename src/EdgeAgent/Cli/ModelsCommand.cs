@@ -19,6 +19,11 @@ internal static class ModelsCommand
         var command = new Command("models", "Inspect and verify model packs");
         command.Add(CreateList());
         command.Add(CreateVerify());
+        foreach (var ota in ModelsOtaCommands.Create())
+        {
+            command.Add(ota);
+        }
+
         return command;
     }
 
@@ -30,22 +35,27 @@ internal static class ModelsCommand
             DefaultValueFactory = _ => null,
         };
         var json = new Option<bool>("--json") { Description = "Machine-readable output" };
-        var command = new Command("list", "List the model packs in a folder, with manifest problems") { dir, json };
+        var stateDir = ModelsOtaCommands.StateDirOption(null);
+        stateDir.Description = "List the packs installed in <state>/packs instead, marking active and previous";
+        var command = new Command("list", "List the model packs in a folder, with manifest problems") { dir, json, stateDir };
         command.SetAction(result =>
         {
             var output = result.InvocationConfiguration.Output;
-            var root = result.GetValue(dir) ?? (Directory.Exists("models/packs") ? "models/packs" : DevicePacksDirectory);
+            var store = result.GetValue(stateDir) is { } state ? new Ota.PackStore(state) : null;
+            var root = store?.PacksDirectory ?? result.GetValue(dir) ?? (Directory.Exists("models/packs") ? "models/packs" : DevicePacksDirectory);
             if (!Directory.Exists(root))
             {
                 result.InvocationConfiguration.Error.WriteLine($"error: folder {root} does not exist");
                 return ExitCodes.Usage;
             }
 
-            var entries = Directory.EnumerateDirectories(root)
-                .Where(d => File.Exists(Path.Combine(d, ManifestReader.FileName)))
-                .Order(StringComparer.Ordinal)
-                .Select(Describe)
-                .ToList();
+            var entries = store is null
+                ? Directory.EnumerateDirectories(root)
+                    .Where(d => File.Exists(Path.Combine(d, ManifestReader.FileName)))
+                    .Order(StringComparer.Ordinal)
+                    .Select(Describe)
+                    .ToList()
+                : store.InstalledFolders().Select(d => Describe(d) with { Role = RoleOf(store, d) }).ToList();
             if (result.GetValue(json))
             {
                 output.WriteLine(JsonSerializer.Serialize<IReadOnlyList<PackListEntry>>(entries, CliJsonContext.Default.IReadOnlyListPackListEntry));
@@ -60,7 +70,7 @@ internal static class ModelsCommand
                 foreach (var e in entries)
                 {
                     output.WriteLine(e.Error is null
-                        ? $"{e.Id,-16} {e.Version,-8} {e.Task,-7} {string.Join('+', e.Modalities),-18} {FormatBytes(e.Bytes),9}  {e.Directory}"
+                        ? $"{e.Id,-16} {e.Version,-8} {e.Task,-7} {string.Join('+', e.Modalities),-18} {FormatBytes(e.Bytes),9}  {e.Directory}{(e.Role is null ? "" : $"  [{e.Role}]")}"
                         : $"{"(invalid)",-16} {"",-8} {"",-7} {"",-18} {FormatBytes(e.Bytes),9}  {e.Directory}: {e.Error.Message}");
                 }
             }
@@ -69,6 +79,11 @@ internal static class ModelsCommand
         });
         return command;
     }
+
+    private static string? RoleOf(Ota.PackStore store, string directory) =>
+        directory == store.Resolve(Ota.PackStore.ActiveLink) ? Ota.PackStore.ActiveLink
+        : directory == store.Resolve(Ota.PackStore.PreviousLink) ? Ota.PackStore.PreviousLink
+        : null;
 
     // Listing reads manifests only; hashing every model is what `verify` is for.
     private static PackListEntry Describe(string directory)
