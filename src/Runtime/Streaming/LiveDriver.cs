@@ -16,6 +16,80 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
     private readonly TimeProvider clock = timeProvider ?? TimeProvider.System;
     private readonly List<string> failures = [];
     private long lastProgress;
+    private StreamingPipeline current = pipeline;
+    private TimeSpan origin;
+    private TimeSpan scoredTo;
+    private (StreamingPipeline Next, Action<StreamingPipeline> Swapped)? pendingSwap;
+
+    /// <summary>
+    /// Hands the loop a new pipeline (built off the loop, e.g. for a new pack). At the start of the
+    /// next tick, after every output of the old one has been consumed, the loop switches: samples
+    /// from the time the old pipeline scored up to go to the new one (its clip numbering restarts at
+    /// that time), and <paramref name="swapped"/> receives the old pipeline (the caller disposes it).
+    /// Sources and buffers keep running; nothing is restarted.
+    /// </summary>
+    public void ReplacePipeline(StreamingPipeline next, Action<StreamingPipeline> swapped)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        ArgumentNullException.ThrowIfNull(swapped);
+        lock (failures)
+        {
+            pendingSwap = (next, swapped);
+        }
+    }
+
+    private void ApplySwap()
+    {
+        (StreamingPipeline Next, Action<StreamingPipeline> Swapped)? swap;
+        lock (failures)
+        {
+            swap = pendingSwap;
+            pendingSwap = null;
+        }
+
+        if (swap is not { } s)
+        {
+            return;
+        }
+
+        var old = current;
+        current = s.Next;
+        origin = scoredTo;
+        foreach (var buffer in buffers.Where(b => b.Reported))
+        {
+            current.MarkEnded(buffer.Kind, buffer.Failed ? "source error" : MissingReasons.SourceEnded);
+        }
+
+        LogSwapped(origin.TotalSeconds);
+        s.Swapped(old);
+    }
+
+    private void PushVideo(VideoFrame frame)
+    {
+        if (frame.Timestamp < origin)
+        {
+            frame.Dispose();
+            return;
+        }
+
+        current.Push(origin == TimeSpan.Zero ? frame : new VideoFrame(frame.Timestamp - origin, frame.Image));
+    }
+
+    private void PushAudio(AudioBlock block)
+    {
+        if (block.Timestamp >= origin)
+        {
+            current.Push(origin == TimeSpan.Zero ? block : block with { Timestamp = block.Timestamp - origin });
+        }
+    }
+
+    private void PushEda(EdaSample sample)
+    {
+        if (sample.Timestamp >= origin)
+        {
+            current.Push(sample with { Timestamp = sample.Timestamp - origin });
+        }
+    }
 
     /// <summary>Samples each modality's buffer dropped because scoring fell behind.</summary>
     public IReadOnlyDictionary<string, long> Dropped => buffers.ToDictionary(b => b.Kind, b => b.Dropped, StringComparer.Ordinal);
@@ -35,20 +109,20 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var frameRate = pipeline.Schedule.FrameRate;
+        var frameRate = current.Schedule.FrameRate;
         if (video is not null)
         {
-            buffers.Add(new Buffered<VideoFrame>(ModalityKinds.Video, video, Capacity(frameRate), f => f.Timestamp, pipeline.Push));
+            buffers.Add(new Buffered<VideoFrame>(ModalityKinds.Video, video, Capacity(frameRate), f => f.Timestamp, PushVideo));
         }
 
         if (audio is not null)
         {
-            buffers.Add(new Buffered<AudioBlock>(ModalityKinds.Audio, audio, Capacity(100), b => b.Timestamp, pipeline.Push));
+            buffers.Add(new Buffered<AudioBlock>(ModalityKinds.Audio, audio, Capacity(100), b => b.Timestamp, PushAudio));
         }
 
         if (eda is not null)
         {
-            buffers.Add(new Buffered<EdaSample>(ModalityKinds.Eda, eda, Capacity(1000), s => s.Timestamp, pipeline.Push));
+            buffers.Add(new Buffered<EdaSample>(ModalityKinds.Eda, eda, Capacity(1000), s => s.Timestamp, PushEda));
         }
 
         var start = clock.GetTimestamp();
@@ -59,6 +133,7 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
+                ApplySwap();
                 var pending = new List<(TimeSpan Time, int Order, Action Push)>();
                 foreach (var (buffer, order) in buffers.Select((b, i) => (b, i)))
                 {
@@ -66,7 +141,7 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
                     if (buffer.Finished && !buffer.Reported)
                     {
                         buffer.Reported = true;
-                        pipeline.MarkEnded(buffer.Kind, buffer.Failed ? "source error" : MissingReasons.SourceEnded);
+                        current.MarkEnded(buffer.Kind, buffer.Failed ? "source error" : MissingReasons.SourceEnded);
                     }
                 }
 
@@ -76,7 +151,8 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
                 }
 
                 var now = clock.GetElapsedTime(start) - options.SourceLatency;
-                foreach (var output in pipeline.AdvanceTo(now, cancellationToken))
+                scoredTo = now > scoredTo ? now : scoredTo;
+                foreach (var output in current.AdvanceTo(now - origin, cancellationToken))
                 {
                     yield return output;
                 }
@@ -123,6 +199,9 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
             await buffer.DisposeSourceAsync();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Switched to a new pipeline at {Seconds:F2} s; its clips count from there")]
+    private partial void LogSwapped(double seconds);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The {Modality} source failed; its modality is missing from here on")]
     private partial void LogSourceFailed(Exception exception, string modality);
