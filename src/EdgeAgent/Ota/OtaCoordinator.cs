@@ -104,6 +104,13 @@ internal sealed partial class OtaCoordinator(
             return;
         }
 
+        if (ActiveVersion() == version)
+        {
+            // A retained request comes again on every reconnect: nothing to do.
+            await ReportAsync(id, version, OtaStates.Succeeded, 1, $"version {version} is already active");
+            return;
+        }
+
         LogRequest(id, version);
         string bundle;
         await ReportAsync(id, version, OtaStates.Downloading, 0, null);
@@ -169,6 +176,18 @@ internal sealed partial class OtaCoordinator(
 
         await RollBackAsync(id, outcome.Version,
             $"health gate: {gate.Seen} of {config.Ota.HealthGate.Outputs} scored outputs within {config.Ota.HealthGate.Within}", cancellationToken);
+    }
+
+    private string? ActiveVersion()
+    {
+        try
+        {
+            return store.Resolve(PackStore.ActiveLink) is { } active ? ModelPackLoader.Load(active).Manifest.Version : null;
+        }
+        catch (ModelPackException)
+        {
+            return null;
+        }
     }
 
     private async Task RollBackAsync(string id, string version, string reason, CancellationToken cancellationToken)
