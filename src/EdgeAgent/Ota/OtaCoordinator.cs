@@ -56,8 +56,68 @@ internal sealed partial class OtaCoordinator(
         return store.ActivePath;
     }
 
+    /// <summary>The file that says a switch awaits its health gate: found at start, the gate was never passed.</summary>
+    public static string PendingPath(PackStore store) => Path.Combine(store.StateDirectory, "ota-pending.json");
+
+    /// <summary>
+    /// At start, before the pack is opened: if the last run stopped (crash, kill, power loss, an
+    /// exception from the new pack) while a switched-to pack awaited its health gate, roll back to
+    /// <c>previous</c> and mark that version bad. Returns the status to report once connected, or null.
+    /// </summary>
+    public static OtaStatusMessage? RecoverPending(PackStore store, string deviceId, TimeProvider clock)
+    {
+        var path = PendingPath(store);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        OtaStatusMessage? pending = null;
+        try
+        {
+            pending = PublishingJson.DeserializeOtaStatus(File.ReadAllBytes(path));
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+
+        var reason = "the agent stopped before the new pack passed its health gate";
+        string state = OtaStates.RolledBack;
+        try
+        {
+            PackRollback.Run(store);
+        }
+        catch (OtaException e)
+        {
+            state = OtaStates.Failed;
+            reason = $"{reason}; and the rollback failed: {e.Message}";
+        }
+
+        if (pending?.Version is { } version)
+        {
+            new BadVersions(store.StateDirectory).Mark(version, reason);
+        }
+
+        File.Delete(path);
+        return new OtaStatusMessage(deviceId, pending?.RequestId ?? "unknown", pending?.Version, state, null, reason, clock.GetUtcNow());
+    }
+
+    /// <summary>A status to publish once connected (from <see cref="RecoverPending"/>).</summary>
+    public OtaStatusMessage? Recovered { get; init; }
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        if (Recovered is { } recovered)
+        {
+            while (!publisher.Connected)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), clock, cancellationToken);
+            }
+
+            LogState(recovered.RequestId, recovered.State, recovered.Reason ?? "");
+            await publisher.PublishOtaStatusAsync(recovered with { At = clock.GetUtcNow() });
+        }
+
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         await foreach (var request in publisher.OtaRequests.ReadAllAsync(cancellationToken))
         {
@@ -153,6 +213,8 @@ internal sealed partial class OtaCoordinator(
 
         await ReportAsync(id, outcome.Version, OtaStates.Switching, null, null);
         var gate = new HealthGate(config.Ota.HealthGate.Outputs);
+        var pending = PendingPath(store);
+        await File.WriteAllBytesAsync(pending, PublishingJson.Serialize(new OtaStatusMessage(config.DeviceId, id, outcome.Version, OtaStates.Gated, null, null, clock.GetUtcNow())), cancellationToken);
         try
         {
             await runner.SwitchPackAsync(outcome.Active, gate, cancellationToken);
@@ -169,6 +231,7 @@ internal sealed partial class OtaCoordinator(
         cancellationToken.ThrowIfCancellationRequested();
         if (passed)
         {
+            File.Delete(pending);
             LogSucceeded(outcome.PackId, outcome.Version);
             await ReportAsync(id, outcome.Version, OtaStates.Succeeded, 1, null);
             return;
@@ -205,6 +268,7 @@ internal sealed partial class OtaCoordinator(
             return;
         }
 
+        File.Delete(PendingPath(store));
         await ReportAsync(id, version, OtaStates.RolledBack, null, reason);
     }
 

@@ -22,6 +22,8 @@ public static class PublishingJson
 
     public static byte[] Serialize(EdgeEmotion.EdgeAgent.Ota.OtaStatusMessage message) => JsonSerializer.SerializeToUtf8Bytes(message, Context.OtaStatusMessage);
 
+    public static EdgeEmotion.EdgeAgent.Ota.OtaStatusMessage? DeserializeOtaStatus(ReadOnlySpan<byte> json) => JsonSerializer.Deserialize(json, Context.OtaStatusMessage);
+
     public static EdgeEmotion.EdgeAgent.Ota.OtaRequestMessage? DeserializeOtaRequest(ReadOnlySpan<byte> json) => JsonSerializer.Deserialize(json, Context.OtaRequestMessage);
 
     public static StatusMessage? DeserializeStatus(ReadOnlySpan<byte> json) => JsonSerializer.Deserialize(json, Context.StatusMessage);

@@ -41,10 +41,12 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
     public async Task RunAsync(Action? ready, CancellationToken cancellationToken)
     {
         PackStore? store = null;
+        OtaStatusMessage? recovered = null;
         var packPath = Path.Combine(baseDirectory, config.Pack);
         if (config.Ota.Enabled)
         {
             store = new PackStore(Path.Combine(baseDirectory, config.Ota.StateDirectory));
+            recovered = OtaCoordinator.RecoverPending(store, config.DeviceId, clock);
             packPath = OtaCoordinator.SeedActive(store, packPath);
         }
 
@@ -81,7 +83,7 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
         var reporting = new HealthReporter(config.Mqtt, publisher, () => healthMessages.Build(Volatile.Read(ref live)!.Providers, driver.Dropped), clock).RunAsync(stop.Token);
         var ota = store is null
             ? Task.CompletedTask
-            : new OtaCoordinator(config, baseDirectory, store, publisher, this, loggers, clock).RunAsync(stop.Token);
+            : new OtaCoordinator(config, baseDirectory, store, publisher, this, loggers, clock) { Recovered = recovered }.RunAsync(stop.Token);
 
         var providerList = string.Join(", ", providers.Select(p => $"{p.Key}={p.Value}"));
         LogStarted(config.DeviceId, pack.Id, manifest.Version, providerList, queue.NextSequence);

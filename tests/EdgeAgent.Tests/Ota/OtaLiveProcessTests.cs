@@ -92,6 +92,28 @@ public sealed class OtaLiveProcessTests : IDisposable
         Assert.Empty(await JsonSchemaCheck.ValidateAsync("ota-status.schema.json", dashboard.On($"{Root}/ota/status").Select(m => m.Payload)));
     }
 
+    [Fact]
+    public async Task A_run_that_stopped_during_the_health_gate_is_rolled_back_at_the_next_start()
+    {
+        // 1.0.1 was switched to and the agent died before its gate passed (ota-pending.json remains).
+        await workspace.InstallOkAsync("1.0.0");
+        await workspace.InstallOkAsync("1.0.1");
+        await File.WriteAllTextAsync(Path.Combine(workspace.State, "ota-pending.json"),
+            "{\"deviceId\":\"ota-e2e\",\"requestId\":\"crashed-1\",\"version\":\"1.0.1\",\"state\":\"gated\",\"progress\":null,\"reason\":null,\"at\":\"2026-11-22T15:00:00.000Z\"}");
+        using var broker = await MosquittoBroker.StartAsync();
+        await using var dashboard = await MqttTestSubscriber.ConnectAsync(broker.Port, $"{Root}/#");
+        agents.Start(WriteConfig(broker.Port, gateOutputs: 3, gateWithin: "00:01:00"));
+
+        await dashboard.WaitForAsync(m => OtaStates(m).Any(IsFinal) && Scores(m).Count >= 3, "the recovery report and scores");
+        var report = JsonDocument.Parse(dashboard.On($"{Root}/ota/status")[^1].Payload).RootElement;
+        Assert.Equal("rolled-back", report.GetProperty("state").GetString());
+        Assert.Equal("crashed-1", report.GetProperty("requestId").GetString());
+        Assert.All(Scores(dashboard.Messages), s => Assert.Equal("1.0.0", s.Version));
+        Assert.EndsWith("affect-tiny-1.0.0", workspace.Store.Target("active"), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(workspace.State, "ota-pending.json")));
+        Assert.Contains("1.0.1", await File.ReadAllTextAsync(Path.Combine(workspace.State, "ota-bad.json")), StringComparison.Ordinal);
+    }
+
     private static bool IsFinal(string state) => state is "succeeded" or "failed" or "rolled-back";
 
     private static string Request(Uri url, byte[] bundle, string version, string id) => new JsonObject
