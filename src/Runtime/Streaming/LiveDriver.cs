@@ -18,15 +18,20 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
     private long lastProgress;
     private StreamingPipeline current = pipeline;
     private TimeSpan origin;
-    private TimeSpan scoredTo;
+    private long clipOffset;
+    private long nextClip;
+    private TimeSpan maxPushed;
     private (StreamingPipeline Next, Action<StreamingPipeline> Swapped)? pendingSwap;
+    private Incoming? incoming;
 
     /// <summary>
-    /// Hands the loop a new pipeline (built off the loop, e.g. for a new pack). At the start of the
-    /// next tick, after every output of the old one has been consumed, the loop switches: samples
-    /// from the time the old pipeline scored up to go to the new one (its clip numbering restarts at
-    /// that time), and <paramref name="swapped"/> receives the old pipeline (the caller disposes it).
-    /// Sources and buffers keep running; nothing is restarted.
+    /// Hands the loop a new pipeline (built off the loop, e.g. for a new pack). At the next tick the
+    /// loop picks the first clip boundary of the old pipeline at or after the newest sample it has
+    /// handed over; samples before it go to the old pipeline, samples from it to the new one. Once the
+    /// old pipeline has scored its last clip (up to that boundary), the new one takes over: its clip
+    /// numbers and clip end times are shifted so the run's numbering and clock continue, and
+    /// <paramref name="swapped"/> receives the old pipeline (the caller disposes it) just before the
+    /// new one's first output. Sources and buffers keep running; nothing is restarted or lost.
     /// </summary>
     public void ReplacePipeline(StreamingPipeline next, Action<StreamingPipeline> swapped)
     {
@@ -38,8 +43,14 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
         }
     }
 
-    private void ApplySwap()
+    // Start of a tick: a requested pipeline begins to receive samples from the next clip boundary.
+    private void BeginSwap()
     {
+        if (incoming is not null)
+        {
+            return;
+        }
+
         (StreamingPipeline Next, Action<StreamingPipeline> Swapped)? swap;
         lock (failures)
         {
@@ -52,44 +63,81 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
             return;
         }
 
+        var last = Math.Max(nextClip - clipOffset, 0);
+        while (current.Schedule.EndTime(last) + origin < maxPushed)
+        {
+            last++;
+        }
+
+        incoming = new Incoming(s.Next, s.Swapped, origin + current.Schedule.EndTime(last), clipOffset + last + 1);
+    }
+
+    // After the old pipeline has scored up to the boundary, the new one takes over.
+    private void FinishSwap(TimeSpan now)
+    {
+        if (incoming is not { } next || now < next.Origin)
+        {
+            return;
+        }
+
         var old = current;
-        current = s.Next;
-        origin = scoredTo;
+        current = next.Pipeline;
+        origin = next.Origin;
+        clipOffset = next.ClipOffset;
+        incoming = null;
         foreach (var buffer in buffers.Where(b => b.Reported))
         {
             current.MarkEnded(buffer.Kind, buffer.Failed ? "source error" : MissingReasons.SourceEnded);
         }
 
-        LogSwapped(origin.TotalSeconds);
-        s.Swapped(old);
+        LogSwapped(origin.TotalSeconds, clipOffset);
+        next.Swapped(old);
+    }
+
+    // Which pipeline a sample at this time goes to, and the origin its timestamp is shifted by; null: too old.
+    private (StreamingPipeline Pipeline, TimeSpan Origin)? Route(TimeSpan timestamp)
+    {
+        if (timestamp > maxPushed)
+        {
+            maxPushed = timestamp;
+        }
+
+        if (incoming is { } next && timestamp >= next.Origin)
+        {
+            return (next.Pipeline, next.Origin);
+        }
+
+        return timestamp >= origin ? (current, origin) : null;
     }
 
     private void PushVideo(VideoFrame frame)
     {
-        if (frame.Timestamp < origin)
+        if (Route(frame.Timestamp) is not { } to)
         {
             frame.Dispose();
             return;
         }
 
-        current.Push(origin == TimeSpan.Zero ? frame : new VideoFrame(frame.Timestamp - origin, frame.Image));
+        to.Pipeline.Push(to.Origin == TimeSpan.Zero ? frame : new VideoFrame(frame.Timestamp - to.Origin, frame.Image));
     }
 
     private void PushAudio(AudioBlock block)
     {
-        if (block.Timestamp >= origin)
+        if (Route(block.Timestamp) is { } to)
         {
-            current.Push(origin == TimeSpan.Zero ? block : block with { Timestamp = block.Timestamp - origin });
+            to.Pipeline.Push(to.Origin == TimeSpan.Zero ? block : block with { Timestamp = block.Timestamp - to.Origin });
         }
     }
 
     private void PushEda(EdaSample sample)
     {
-        if (sample.Timestamp >= origin)
+        if (Route(sample.Timestamp) is { } to)
         {
-            current.Push(sample with { Timestamp = sample.Timestamp - origin });
+            to.Pipeline.Push(sample with { Timestamp = sample.Timestamp - to.Origin });
         }
     }
+
+    private sealed record Incoming(StreamingPipeline Pipeline, Action<StreamingPipeline> Swapped, TimeSpan Origin, long ClipOffset);
 
     /// <summary>Samples each modality's buffer dropped because scoring fell behind.</summary>
     public IReadOnlyDictionary<string, long> Dropped => buffers.ToDictionary(b => b.Kind, b => b.Dropped, StringComparer.Ordinal);
@@ -133,7 +181,7 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
-                ApplySwap();
+                BeginSwap();
                 var pending = new List<(TimeSpan Time, int Order, Action Push)>();
                 foreach (var (buffer, order) in buffers.Select((b, i) => (b, i)))
                 {
@@ -151,11 +199,17 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
                 }
 
                 var now = clock.GetElapsedTime(start) - options.SourceLatency;
-                scoredTo = now > scoredTo ? now : scoredTo;
-                foreach (var output in current.AdvanceTo(now - origin, cancellationToken))
+                // While a new pipeline waits, the old one scores no further than the boundary.
+                var until = incoming is { } waiting && waiting.Origin < now ? waiting.Origin : now;
+                foreach (var output in current.AdvanceTo(until - origin, cancellationToken))
                 {
-                    yield return output;
+                    // A replaced pipeline counts clips from its switch; the run's numbering and clock continue.
+                    var continued = clipOffset == 0 && origin == TimeSpan.Zero ? output : output with { Clip = output.Clip + clipOffset, ClipEnd = output.ClipEnd + origin };
+                    nextClip = continued.Clip + 1;
+                    yield return continued;
                 }
+
+                FinishSwap(now);
 
                 Interlocked.Exchange(ref lastProgress, clock.GetTimestamp());
             }
@@ -200,8 +254,8 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Switched to a new pipeline at {Seconds:F2} s; its clips count from there")]
-    private partial void LogSwapped(double seconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Switched to a new pipeline at {Seconds:F3} s; its first clip is number {Clip}")]
+    private partial void LogSwapped(double seconds, long clip);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The {Modality} source failed; its modality is missing from here on")]
     private partial void LogSourceFailed(Exception exception, string modality);

@@ -50,7 +50,11 @@ public sealed class OtaLiveProcessTests : IDisposable
         var lastOld = scores.FindLastIndex(s => s.Version == "1.0.0");
         var firstNew = scores.FindIndex(s => s.Version == "1.0.1");
         Assert.True(lastOld + 1 == firstNew, "the version changes once, between two consecutive seqs");
-        Assert.Equal(0, scores[firstNew].Clip); // the new pipeline numbers its clips from the switch
+        // Clip numbers continue across the switch (the new pipeline's are shifted), and the new pack scores from its first output.
+        Assert.Equal(Enumerable.Range((int)scores[0].Clip, scores.Count).Select(i => (long)i), scores.Select(s => s.Clip));
+        Assert.All(dashboard.On($"{Root}/scores").Select(m => JsonDocument.Parse(m.Payload).RootElement)
+                .Where(e => e.GetProperty("model").GetProperty("version").GetString() == "1.0.1"),
+            e => Assert.Equal(JsonValueKind.Object, e.GetProperty("scores").ValueKind));
 
         Assert.Empty(await JsonSchemaCheck.ValidateAsync("ota-status.schema.json", dashboard.On($"{Root}/ota/status").Select(m => m.Payload)));
         Assert.Empty(await JsonSchemaCheck.ValidateAsync("scores.schema.json", dashboard.On($"{Root}/scores").Select(m => m.Payload)));
