@@ -118,6 +118,27 @@ public sealed class OtaLiveProcessTests : IDisposable
         Assert.Contains("1.0.1", await File.ReadAllTextAsync(Path.Combine(workspace.State, "ota-bad.json")), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_bundle_from_a_trusted_key_outside_allowed_signers_is_refused_and_scoring_goes_on()
+    {
+        using var broker = await MosquittoBroker.StartAsync();
+        await using var dashboard = await MqttTestSubscriber.ConnectAsync(broker.Port, $"{Root}/#");
+        var bundle = await File.ReadAllBytesAsync(await workspace.BundleVersionAsync("1.0.1"));
+        using var http = new LocalHttpServer(bundle);
+        agents.Start(WriteConfig(broker.Port, gateOutputs: 3, gateWithin: "00:01:00", allowedSigners: new string('a', 64)));
+
+        await dashboard.WaitForAsync(m => Scores(m).Count >= 3, "the first scores");
+        await dashboard.PublishAsync($"{Root}/ota/request", Request(http.Url, bundle, "1.0.1", "r-signer"));
+        await dashboard.WaitForAsync(m => OtaStates(m).Any(IsFinal), "an OTA outcome");
+        var last = JsonDocument.Parse(dashboard.On($"{Root}/ota/status")[^1].Payload).RootElement;
+        Assert.Equal("failed", last.GetProperty("state").GetString());
+        Assert.Contains("install refused (signature)", last.GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+        var before = Scores(dashboard.Messages).Max(s => s.Seq);
+        await dashboard.WaitForAsync(m => Scores(m).Any(s => s.Seq > before + 2), "scores after the refusal");
+        Assert.All(Scores(dashboard.Messages), s => Assert.Equal("1.0.0", s.Version));
+    }
+
     private static bool IsFinal(string state) => state is "succeeded" or "failed" or "rolled-back";
 
     private static string Request(Uri url, byte[] bundle, string version, string id) => new JsonObject
@@ -139,7 +160,7 @@ public sealed class OtaLiveProcessTests : IDisposable
         .Select(e => (e.GetProperty("seq").GetInt64(), e.GetProperty("clip").GetInt64(), e.GetProperty("model").GetProperty("version").GetString()!))
         .ToList();
 
-    private string WriteConfig(int port, int gateOutputs, string gateWithin)
+    private string WriteConfig(int port, int gateOutputs, string gateWithin, string? allowedSigners = null)
     {
         var config = new JsonObject
         {
@@ -159,6 +180,11 @@ public sealed class OtaLiveProcessTests : IDisposable
                 ["healthGate"] = new JsonObject { ["outputs"] = gateOutputs, ["within"] = gateWithin },
             },
         };
+        if (allowedSigners is not null)
+        {
+            config["ota"]!["allowedSigners"] = new JsonArray(allowedSigners);
+        }
+
         var path = Path.Combine(workspace.Root, "edgeemo.json");
         File.WriteAllText(path, config.ToJsonString());
         return path;
