@@ -32,6 +32,41 @@ public sealed class AgentConfig
     public ScoreQueueOptions Queue { get; set; } = new();
 
     public ServiceOptions Service { get; set; } = new();
+
+    /// <summary>Model updates over MQTT (ota/request -> ota/status); off unless enabled.</summary>
+    public OtaOptions Ota { get; set; } = new();
+}
+
+/// <summary>Model updates requested on <c>ota/request</c>: download, install, hot reload, health gate.</summary>
+public sealed class OtaOptions
+{
+    /// <summary>Handle ota/request. When on, the agent runs the pack at &lt;stateDirectory&gt;/packs/active (seeded from <c>pack</c> when absent).</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>The state folder: packs/, downloads/, ota-bad.json.</summary>
+    public string StateDirectory { get; set; } = "/var/lib/edgeemo";
+
+    /// <summary>Folder of trusted public keys (*.pub).</summary>
+    public string TrustedKeys { get; set; } = "/etc/edgeemo/trusted-keys";
+
+    /// <summary>When set, only bundles signed by these key ids (of the trusted keys) are installed.</summary>
+    public List<string>? AllowedSigners { get; set; }
+
+    /// <summary>Largest bundle downloaded (bytes).</summary>
+    public long MaxDownloadBytes { get; set; } = 512L * 1024 * 1024;
+
+    /// <summary>Limit for the whole download.</summary>
+    public TimeSpan DownloadTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    public HealthGateOptions HealthGate { get; set; } = new();
+}
+
+/// <summary>After a switch the new pack must produce <see cref="Outputs"/> scored outputs within <see cref="Within"/>, else it is rolled back.</summary>
+public sealed class HealthGateOptions
+{
+    public int Outputs { get; set; } = 5;
+
+    public TimeSpan Within { get; set; } = TimeSpan.FromSeconds(60);
 }
 
 /// <summary>Where each modality's samples come from. A modality left out is reported missing ("no source").</summary>

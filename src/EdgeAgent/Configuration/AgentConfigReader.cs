@@ -75,6 +75,17 @@ public static class AgentConfigReader
         Require(config.Service.SourceLatency >= TimeSpan.Zero, "service.sourceLatency", "must be >= 0");
         Require(config.Service.BufferLength > TimeSpan.Zero, "service.bufferLength", "must be > 0");
         Require(config.Service.StallAfter > TimeSpan.Zero, "service.stallAfter", "must be > 0");
+        Require(config.Ota.MaxDownloadBytes > 0, "ota.maxDownloadBytes", "must be > 0");
+        Require(config.Ota.DownloadTimeout > TimeSpan.Zero, "ota.downloadTimeout", "must be > 0");
+        Require(config.Ota.HealthGate.Outputs > 0, "ota.healthGate.outputs", "must be > 0");
+        Require(config.Ota.HealthGate.Within > TimeSpan.Zero, "ota.healthGate.within", "must be > 0");
+        Require(!string.IsNullOrWhiteSpace(config.Ota.StateDirectory), "ota.stateDirectory", "must not be empty");
+        if (config.Ota.Enabled)
+        {
+            Require(Directory.Exists(Path.Combine(baseDirectory, config.Ota.TrustedKeys)), "ota.trustedKeys", $"'{config.Ota.TrustedKeys}' is not a folder");
+            Require(config.Ota.AllowedSigners is null || config.Ota.AllowedSigners.All(k => k.Length == 64 && k.All(char.IsAsciiHexDigitLower)),
+                "ota.allowedSigners", "each must be a key id: 64 lowercase hex digits (sha256 of the public key)");
+        }
 
         ModelPack pack;
         try

@@ -18,7 +18,7 @@ public sealed class TrustedKeys : IDisposable
     public int Count => keys.Count;
 
     /// <exception cref="OtaException">The folder is missing, or a .pub file is not a public key.</exception>
-    public static TrustedKeys Load(string directory)
+    public static TrustedKeys Load(string directory, IReadOnlyCollection<string>? allowedSigners = null)
     {
         if (!System.IO.Directory.Exists(directory))
         {
@@ -40,7 +40,7 @@ public sealed class TrustedKeys : IDisposable
                     throw new OtaException(OtaCheck.Signature, $"trusted key {file} is not an ECDSA public key PEM: {e.Message}", e);
                 }
 
-                if (!keys.TryAdd(SigningKeys.KeyId(key), (key, file)))
+                if ((allowedSigners is not null && !allowedSigners.Contains(SigningKeys.KeyId(key))) || !keys.TryAdd(SigningKeys.KeyId(key), (key, file)))
                 {
                     key.Dispose();
                 }

@@ -154,6 +154,39 @@ public sealed partial class MqttPublisher : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Publishes an OTA progress/outcome on <c>ota/status</c>: QoS 1 and retained, so the broker
+    /// keeps the latest state of the latest request for a dashboard that connects later. Skipped
+    /// (logged) while disconnected; never throws for the network.
+    /// </summary>
+    public async Task PublishOtaStatusAsync(EdgeEmotion.EdgeAgent.Ota.OtaStatusMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var current = Volatile.Read(ref client);
+        if (current is not { IsConnected: true })
+        {
+            LogHealthSkipped();
+            return;
+        }
+
+        var ota = new MqttApplicationMessageBuilder()
+            .WithTopic(Topics.OtaStatus)
+            .WithPayload(PublishingJson.Serialize(message))
+            .WithContentType("application/json")
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithRetainFlag()
+            .Build();
+        using var timeout = new CancellationTokenSource(options.PublishTimeout, time);
+        try
+        {
+            await current.PublishAsync(ota, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsConnectionFailure(e) || e is OperationCanceledException or MqttCommunicationTimedOutException)
+        {
+            LogHealthFailed(e.Message);
+        }
+    }
+
     /// <summary>Ends the loop with a clean goodbye (retained "offline", then DISCONNECT) and waits for it.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {

@@ -20,6 +20,12 @@ public static class PublishingJson
 
     public static byte[] Serialize(HealthMessage message) => JsonSerializer.SerializeToUtf8Bytes(message, Context.HealthMessage);
 
+    public static byte[] Serialize(EdgeEmotion.EdgeAgent.Ota.OtaStatusMessage message) => JsonSerializer.SerializeToUtf8Bytes(message, Context.OtaStatusMessage);
+
+    public static EdgeEmotion.EdgeAgent.Ota.OtaStatusMessage? DeserializeOtaStatus(ReadOnlySpan<byte> json) => JsonSerializer.Deserialize(json, Context.OtaStatusMessage);
+
+    public static EdgeEmotion.EdgeAgent.Ota.OtaRequestMessage? DeserializeOtaRequest(ReadOnlySpan<byte> json) => JsonSerializer.Deserialize(json, Context.OtaRequestMessage);
+
     public static StatusMessage? DeserializeStatus(ReadOnlySpan<byte> json) => JsonSerializer.Deserialize(json, Context.StatusMessage);
 
     public static HealthMessage? DeserializeHealth(ReadOnlySpan<byte> json) => JsonSerializer.Deserialize(json, Context.HealthMessage);
@@ -27,6 +33,8 @@ public static class PublishingJson
 
 [JsonSerializable(typeof(StatusMessage))]
 [JsonSerializable(typeof(HealthMessage))]
+[JsonSerializable(typeof(EdgeEmotion.EdgeAgent.Ota.OtaStatusMessage))]
+[JsonSerializable(typeof(EdgeEmotion.EdgeAgent.Ota.OtaRequestMessage))]
 internal sealed partial class PublishingJsonContext : JsonSerializerContext;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using EdgeEmotion.EdgeAgent.Configuration;
+using EdgeEmotion.EdgeAgent.Ota;
 using EdgeEmotion.EdgeAgent.Publishing;
 using EdgeEmotion.Runtime.Inference;
 using EdgeEmotion.Runtime.Packs;
@@ -18,6 +19,8 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
     private readonly ILogger logger = loggers.CreateLogger<AgentRunner>();
     private LiveDriver? driver;
     private long outputs;
+    private LivePack? live;
+    private HealthGate? gate;
 
     /// <summary>Called for every output after it is queued (the demo's console view).</summary>
     public Action<ScoreOutput, long>? OnOutput { get; init; }
@@ -37,16 +40,29 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
 
     public async Task RunAsync(Action? ready, CancellationToken cancellationToken)
     {
-        var pack = ModelPackLoader.Load(Path.Combine(baseDirectory, config.Pack));
+        PackStore? store = null;
+        OtaStatusMessage? recovered = null;
+        var packPath = Path.Combine(baseDirectory, config.Pack);
+        if (config.Ota.Enabled)
+        {
+            store = new PackStore(Path.Combine(baseDirectory, config.Ota.StateDirectory));
+            recovered = OtaCoordinator.RecoverPending(store, config.DeviceId, clock);
+            packPath = OtaCoordinator.SeedActive(store, packPath);
+        }
+
+        using var first = OpenPack(packPath);
+        live = first;
+        var pack = first.Pack;
         var manifest = pack.Manifest;
-        using var sessions = PackSessions.Open(pack, new ModelSessionFactory(config.Inference, loggers.CreateLogger<ModelSessionFactory>()));
-        var providers = sessions.All.ToDictionary(s => s.Name, s => s.Provider.ConfigName(), StringComparer.Ordinal);
+        var sessions = first.Sessions;
+        var providers = first.Providers;
 
         var sources = new SourceFactory(config.Sources, manifest, baseDirectory, clock, loggers);
         await using var video = sources.Video();
         await using var audio = sources.Audio();
         await using var eda = sources.Eda(out var edaRate);
-        using var pipeline = new StreamingPipeline(sessions, config.Streaming, loggers.CreateLogger<StreamingPipeline>(), edaInputSampleRate: edaRate);
+        edaSampleRate = edaRate;
+        var pipeline = first.Pipeline = NewPipeline(sessions);
 
         using var queue = new DiskScoreQueue(config.Queue, loggers.CreateLogger<DiskScoreQueue>());
         Queue = queue;
@@ -64,7 +80,10 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
         }, loggers.CreateLogger<LiveDriver>(), clock);
         var latencies = new StageLatencyWindow();
         var healthMessages = new HealthMessageBuilder(config.DeviceId, queue, publisher, new ThermalZoneReader(), latencies, clock);
-        var reporting = new HealthReporter(config.Mqtt, publisher, () => healthMessages.Build(providers, driver.Dropped), clock).RunAsync(stop.Token);
+        var reporting = new HealthReporter(config.Mqtt, publisher, () => healthMessages.Build(Volatile.Read(ref live)!.Providers, driver.Dropped), clock).RunAsync(stop.Token);
+        var ota = store is null
+            ? Task.CompletedTask
+            : new OtaCoordinator(config, baseDirectory, store, publisher, this, loggers, clock) { Recovered = recovered }.RunAsync(stop.Token);
 
         var providerList = string.Join(", ", providers.Select(p => $"{p.Key}={p.Value}"));
         LogStarted(config.DeviceId, pack.Id, manifest.Version, providerList, queue.NextSequence);
@@ -73,10 +92,18 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
         {
             await foreach (var output in driver.RunAsync(video, audio, eda, cancellationToken))
             {
+                var current = live!.Pack;
+                if (pendingStatusSwitch is { } switched)
+                {
+                    pendingStatusSwitch = null;
+                    status.SwitchPack(switched);
+                }
+
                 var sequence = queue.NextSequence;
-                var payload = ScoreJson.SerializeMessage(output, new ScoreEnvelope(sequence, config.DeviceId, clock.GetUtcNow(), pack.Id, manifest.Version, manifest.Task));
+                var payload = ScoreJson.SerializeMessage(output, new ScoreEnvelope(sequence, config.DeviceId, clock.GetUtcNow(), current.Id, current.Manifest.Version, current.Manifest.Task));
                 queue.Append(sequence, payload);
                 Interlocked.Increment(ref outputs);
+                Volatile.Read(ref gate)?.Observe(output);
                 RecordLatency(latencies, output);
                 if (status.Update(output))
                 {
@@ -88,7 +115,7 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
                     }
                 }
 
-                StatusLine = $"{pack.Id}: {Outputs} outputs, last {output.Status}, queue {queue.Depth}, mqtt {(publisher.Connected ? "connected" : "disconnected")}";
+                StatusLine = $"{current.Id} {current.Manifest.Version}: {Outputs} outputs, last {output.Status}, queue {queue.Depth}, mqtt {(publisher.Connected ? "connected" : "disconnected")}";
                 OnOutput?.Invoke(output, sequence);
             }
         }
@@ -99,10 +126,69 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
         {
             LogStopping(Outputs, queue.Depth);
             await stop.CancelAsync();
-            await Task.WhenAll(Quietly(reporting), Quietly(publishing));
+            await Task.WhenAll(Quietly(reporting), Quietly(ota), Quietly(publishing));
             await publisher.StopAsync(CancellationToken.None);
+            if (!ReferenceEquals(live, first))
+            {
+                live?.Dispose();
+            }
         }
     }
+
+    private double? edaSampleRate;
+    private PackManifest? pendingStatusSwitch;
+
+    /// <summary>Loads a pack and opens its sessions (its pipeline is made by <see cref="NewPipeline"/>).</summary>
+    internal LivePack OpenPack(string folder)
+    {
+        var pack = ModelPackLoader.Load(folder);
+        var sessions = PackSessions.Open(pack, new ModelSessionFactory(config.Inference, loggers.CreateLogger<ModelSessionFactory>()));
+        var providers = sessions.All.ToDictionary(s => s.Name, s => s.Provider.ConfigName(), StringComparer.Ordinal);
+        return new LivePack(pack, sessions, providers);
+    }
+
+    internal StreamingPipeline NewPipeline(PackSessions sessions) =>
+        new(sessions, config.Streaming, loggers.CreateLogger<StreamingPipeline>(), edaInputSampleRate: edaSampleRate);
+
+    /// <summary>
+    /// Opens the pack at <paramref name="folder"/> off the scoring loop and has the loop switch to it
+    /// between two ticks (queue and seq continue). Completes once the loop runs it; the old pack is
+    /// disposed there. <paramref name="gateFor"/>, when given, counts the new pack's outputs from its first.
+    /// </summary>
+    internal async Task SwitchPackAsync(string folder, HealthGate? gateFor, CancellationToken cancellationToken)
+    {
+        var running = driver ?? throw new InvalidOperationException("the pipeline is not running");
+        var next = OpenPack(folder);
+        var switched = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            next.Pipeline = NewPipeline(next.Sessions);
+            running.ReplacePipeline(next.Pipeline, _ =>
+            {
+                var old = live;
+                Volatile.Write(ref live, next);
+                Volatile.Write(ref gate, gateFor);
+                pendingStatusSwitch = next.Pack.Manifest;
+                LogSwitched(next.Pack.Id, next.Pack.Manifest.Version);
+                if (old is not null)
+                {
+                    old.Dispose();
+                }
+
+                switched.TrySetResult();
+            });
+        }
+        catch
+        {
+            next.Dispose();
+            throw;
+        }
+
+        await switched.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Stops counting outputs for a gate.</summary>
+    internal void ClearGate() => Volatile.Write(ref gate, null);
 
     // Health reports the mean of each stage over its interval.
     private static void RecordLatency(StageLatencyWindow window, ScoreOutput output)
@@ -134,6 +220,9 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Device {DeviceId} scoring with pack {Pack} {Version} ({Providers}); next seq {Sequence}")]
     private partial void LogStarted(string deviceId, string pack, string version, string providers, long sequence);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Switched to pack {Pack} {Version} between two ticks; seq continues")]
+    private partial void LogSwitched(string pack, string version);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Status {State}: {Modalities}")]
     private partial void LogModalities(DeviceState state, string modalities);

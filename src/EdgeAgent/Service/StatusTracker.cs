@@ -10,9 +10,16 @@ namespace EdgeEmotion.EdgeAgent.Service;
 /// </summary>
 internal sealed class StatusTracker(string deviceId, PackManifest manifest, TimeProvider clock)
 {
-    private readonly ModelDescriptor model = new(manifest.Id, manifest.Version, manifest.Task);
+    private ModelDescriptor model = new(manifest.Id, manifest.Version, manifest.Task);
 
     public StatusMessage Current { get; private set; } = StatusMessage.Starting(deviceId, clock.GetUtcNow(), new ModelDescriptor(manifest.Id, manifest.Version, manifest.Task));
+
+    /// <summary>A new pack runs: the next output publishes a status naming it.</summary>
+    public void SwitchPack(PackManifest next)
+    {
+        model = new ModelDescriptor(next.Id, next.Version, next.Task);
+        Current = StatusMessage.Starting(deviceId, clock.GetUtcNow(), model);
+    }
 
     /// <returns>True when the status changed and should be published.</returns>
     public bool Update(ScoreOutput output)

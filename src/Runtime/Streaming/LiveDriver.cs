@@ -16,6 +16,128 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
     private readonly TimeProvider clock = timeProvider ?? TimeProvider.System;
     private readonly List<string> failures = [];
     private long lastProgress;
+    private StreamingPipeline current = pipeline;
+    private TimeSpan origin;
+    private long clipOffset;
+    private long nextClip;
+    private TimeSpan maxPushed;
+    private (StreamingPipeline Next, Action<StreamingPipeline> Swapped)? pendingSwap;
+    private Incoming? incoming;
+
+    /// <summary>
+    /// Hands the loop a new pipeline (built off the loop, e.g. for a new pack). At the next tick the
+    /// loop picks the first clip boundary of the old pipeline at or after the newest sample it has
+    /// handed over; samples before it go to the old pipeline, samples from it to the new one. Once the
+    /// old pipeline has scored its last clip (up to that boundary), the new one takes over: its clip
+    /// numbers and clip end times are shifted so the run's numbering and clock continue, and
+    /// <paramref name="swapped"/> receives the old pipeline (the caller disposes it) just before the
+    /// new one's first output. Sources and buffers keep running; nothing is restarted or lost.
+    /// </summary>
+    public void ReplacePipeline(StreamingPipeline next, Action<StreamingPipeline> swapped)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        ArgumentNullException.ThrowIfNull(swapped);
+        lock (failures)
+        {
+            pendingSwap = (next, swapped);
+        }
+    }
+
+    // Start of a tick: a requested pipeline begins to receive samples from the next clip boundary.
+    private void BeginSwap()
+    {
+        if (incoming is not null)
+        {
+            return;
+        }
+
+        (StreamingPipeline Next, Action<StreamingPipeline> Swapped)? swap;
+        lock (failures)
+        {
+            swap = pendingSwap;
+            pendingSwap = null;
+        }
+
+        if (swap is not { } s)
+        {
+            return;
+        }
+
+        var last = Math.Max(nextClip - clipOffset, 0);
+        while (current.Schedule.EndTime(last) + origin < maxPushed)
+        {
+            last++;
+        }
+
+        incoming = new Incoming(s.Next, s.Swapped, origin + current.Schedule.EndTime(last), clipOffset + last + 1);
+    }
+
+    // After the old pipeline has scored up to the boundary, the new one takes over.
+    private void FinishSwap(TimeSpan now)
+    {
+        if (incoming is not { } next || now < next.Origin)
+        {
+            return;
+        }
+
+        var old = current;
+        current = next.Pipeline;
+        origin = next.Origin;
+        clipOffset = next.ClipOffset;
+        incoming = null;
+        foreach (var buffer in buffers.Where(b => b.Reported))
+        {
+            current.MarkEnded(buffer.Kind, buffer.Failed ? "source error" : MissingReasons.SourceEnded);
+        }
+
+        LogSwapped(origin.TotalSeconds, clipOffset);
+        next.Swapped(old);
+    }
+
+    // Which pipeline a sample at this time goes to, and the origin its timestamp is shifted by; null: too old.
+    private (StreamingPipeline Pipeline, TimeSpan Origin)? Route(TimeSpan timestamp)
+    {
+        if (timestamp > maxPushed)
+        {
+            maxPushed = timestamp;
+        }
+
+        if (incoming is { } next && timestamp >= next.Origin)
+        {
+            return (next.Pipeline, next.Origin);
+        }
+
+        return timestamp >= origin ? (current, origin) : null;
+    }
+
+    private void PushVideo(VideoFrame frame)
+    {
+        if (Route(frame.Timestamp) is not { } to)
+        {
+            frame.Dispose();
+            return;
+        }
+
+        to.Pipeline.Push(to.Origin == TimeSpan.Zero ? frame : new VideoFrame(frame.Timestamp - to.Origin, frame.Image));
+    }
+
+    private void PushAudio(AudioBlock block)
+    {
+        if (Route(block.Timestamp) is { } to)
+        {
+            to.Pipeline.Push(to.Origin == TimeSpan.Zero ? block : block with { Timestamp = block.Timestamp - to.Origin });
+        }
+    }
+
+    private void PushEda(EdaSample sample)
+    {
+        if (Route(sample.Timestamp) is { } to)
+        {
+            to.Pipeline.Push(sample with { Timestamp = sample.Timestamp - to.Origin });
+        }
+    }
+
+    private sealed record Incoming(StreamingPipeline Pipeline, Action<StreamingPipeline> Swapped, TimeSpan Origin, long ClipOffset);
 
     /// <summary>Samples each modality's buffer dropped because scoring fell behind.</summary>
     public IReadOnlyDictionary<string, long> Dropped => buffers.ToDictionary(b => b.Kind, b => b.Dropped, StringComparer.Ordinal);
@@ -35,20 +157,20 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var frameRate = pipeline.Schedule.FrameRate;
+        var frameRate = current.Schedule.FrameRate;
         if (video is not null)
         {
-            buffers.Add(new Buffered<VideoFrame>(ModalityKinds.Video, video, Capacity(frameRate), f => f.Timestamp, pipeline.Push));
+            buffers.Add(new Buffered<VideoFrame>(ModalityKinds.Video, video, Capacity(frameRate), f => f.Timestamp, PushVideo));
         }
 
         if (audio is not null)
         {
-            buffers.Add(new Buffered<AudioBlock>(ModalityKinds.Audio, audio, Capacity(100), b => b.Timestamp, pipeline.Push));
+            buffers.Add(new Buffered<AudioBlock>(ModalityKinds.Audio, audio, Capacity(100), b => b.Timestamp, PushAudio));
         }
 
         if (eda is not null)
         {
-            buffers.Add(new Buffered<EdaSample>(ModalityKinds.Eda, eda, Capacity(1000), s => s.Timestamp, pipeline.Push));
+            buffers.Add(new Buffered<EdaSample>(ModalityKinds.Eda, eda, Capacity(1000), s => s.Timestamp, PushEda));
         }
 
         var start = clock.GetTimestamp();
@@ -59,6 +181,7 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
+                BeginSwap();
                 var pending = new List<(TimeSpan Time, int Order, Action Push)>();
                 foreach (var (buffer, order) in buffers.Select((b, i) => (b, i)))
                 {
@@ -66,7 +189,7 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
                     if (buffer.Finished && !buffer.Reported)
                     {
                         buffer.Reported = true;
-                        pipeline.MarkEnded(buffer.Kind, buffer.Failed ? "source error" : MissingReasons.SourceEnded);
+                        current.MarkEnded(buffer.Kind, buffer.Failed ? "source error" : MissingReasons.SourceEnded);
                     }
                 }
 
@@ -76,10 +199,17 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
                 }
 
                 var now = clock.GetElapsedTime(start) - options.SourceLatency;
-                foreach (var output in pipeline.AdvanceTo(now, cancellationToken))
+                // While a new pipeline waits, the old one scores no further than the boundary.
+                var until = incoming is { } waiting && waiting.Origin < now ? waiting.Origin : now;
+                foreach (var output in current.AdvanceTo(until - origin, cancellationToken))
                 {
-                    yield return output;
+                    // A replaced pipeline counts clips from its switch; the run's numbering and clock continue.
+                    var continued = clipOffset == 0 && origin == TimeSpan.Zero ? output : output with { Clip = output.Clip + clipOffset, ClipEnd = output.ClipEnd + origin };
+                    nextClip = continued.Clip + 1;
+                    yield return continued;
                 }
+
+                FinishSwap(now);
 
                 Interlocked.Exchange(ref lastProgress, clock.GetTimestamp());
             }
@@ -123,6 +253,9 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
             await buffer.DisposeSourceAsync();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Switched to a new pipeline at {Seconds:F3} s; its first clip is number {Clip}")]
+    private partial void LogSwapped(double seconds, long clip);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The {Modality} source failed; its modality is missing from here on")]
     private partial void LogSourceFailed(Exception exception, string modality);

@@ -115,6 +115,40 @@ public sealed class AgentConfigReaderTests : IDisposable
         Assert.Contains("sources.dropouts", Fails(c => c["sources"]!["dropouts"] = "visual:sneeze@1-2"), StringComparison.Ordinal);
 
     [Fact]
+    public void An_ota_section_reads_with_its_values()
+    {
+        var good = Good();
+        good["ota"] = new JsonObject
+        {
+            ["enabled"] = true,
+            ["stateDirectory"] = folder,
+            ["trustedKeys"] = folder,
+            ["allowedSigners"] = new JsonArray(new string('a', 64)),
+            ["maxDownloadBytes"] = 1000,
+            ["downloadTimeout"] = "00:00:30",
+            ["healthGate"] = new JsonObject { ["outputs"] = 7, ["within"] = "00:00:20" },
+        };
+
+        var config = AgentConfigReader.Read(Write(good));
+
+        Assert.True(config.Ota.Enabled);
+        Assert.Equal(7, config.Ota.HealthGate.Outputs);
+        Assert.Equal(TimeSpan.FromSeconds(20), config.Ota.HealthGate.Within);
+        Assert.Equal(1000, config.Ota.MaxDownloadBytes);
+        Assert.False(AgentConfigReader.Read(Write(Good(), "plain.json")).Ota.Enabled);
+    }
+
+    [Fact]
+    public void Bad_ota_values_name_their_key()
+    {
+        Assert.Contains("ota.healthGate.outputs: must be > 0", Fails(c => c["ota"] = new JsonObject { ["healthGate"] = new JsonObject { ["outputs"] = 0 } }), StringComparison.Ordinal);
+        Assert.Contains("ota.maxDownloadBytes: must be > 0", Fails(c => c["ota"] = new JsonObject { ["maxDownloadBytes"] = -1 }), StringComparison.Ordinal);
+        Assert.Contains("ota.trustedKeys: '/nonexistent/keys' is not a folder", Fails(c => c["ota"] = new JsonObject { ["enabled"] = true, ["trustedKeys"] = "/nonexistent/keys" }), StringComparison.Ordinal);
+        Assert.Contains("ota.allowedSigners", Fails(c => c["ota"] = new JsonObject { ["enabled"] = true, ["trustedKeys"] = "/tmp", ["allowedSigners"] = new JsonArray("fleet") }), StringComparison.Ordinal);
+        Assert.Contains("$.ota.healthgate", Fails(c => c["ota"] = new JsonObject { ["healthgate"] = new JsonObject() }), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Not_json_at_all()
     {
         var path = Path.Combine(folder, "broken.json");
