@@ -93,15 +93,7 @@ public sealed class DeviceSourcesProcessTests : IDisposable
 
         var infile = Path.Combine(folder, "speech.raw");
         File.WriteAllBytes(infile, raw);
-        File.WriteAllText(Path.Combine(folder, "asound.conf"), $$"""
-            pcm.testmic {
-                type file
-                slave.pcm { type null }
-                file "/dev/null"
-                infile "{{infile}}"
-                format "raw"
-            }
-            """);
+        AlsaFilePlugin.WriteConfig(folder, infile);
         return samples.Length;
     }
 

@@ -1,3 +1,4 @@
+using EdgeEmotion.Tests;
 using System.Runtime.InteropServices;
 using EdgeEmotion.Sensors.Microphone;
 
@@ -52,15 +53,7 @@ internal sealed class TestMic : IDisposable
         System.IO.Directory.CreateDirectory(directory);
         var infile = Path.Combine(directory, "in.raw");
         File.WriteAllBytes(infile, raw);
-        File.WriteAllText(Path.Combine(directory, "asound.conf"), $$"""
-            pcm.testmic {
-                type file
-                slave.pcm { type null }
-                file "/dev/null"
-                infile "{{infile}}"
-                format "raw"
-            }
-            """);
+        AlsaFilePlugin.WriteConfig(directory, infile);
         return new TestMic(directory);
     }
 }
