@@ -19,12 +19,30 @@ internal sealed class Pacer(SourcePacing pacing, TimeProvider clock)
     public ValueTask WaitUntilAsync(TimeSpan mediaTime, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (pacing == SourcePacing.AsFastAsPossible)
+        if (pacing == SourcePacing.AsFastAsPossible || Remaining(mediaTime) <= TimeSpan.Zero)
         {
             return ValueTask.CompletedTask;
         }
 
-        var wait = mediaTime - origin - clock.GetElapsedTime(startTimestamp);
-        return wait > TimeSpan.Zero ? new ValueTask(Task.Delay(wait, clock, cancellationToken)) : ValueTask.CompletedTask;
+        return WaitAsync(mediaTime, cancellationToken);
+    }
+
+    private TimeSpan Remaining(TimeSpan mediaTime) => mediaTime - origin - clock.GetElapsedTime(startTimestamp);
+
+    // Timers count whole milliseconds from a coarse tick and can fire up to about two early: after
+    // the wait, wait again (at least a millisecond) until the time is really due, so a sample is
+    // never handed out early.
+    private async ValueTask WaitAsync(TimeSpan mediaTime, CancellationToken cancellationToken)
+    {
+        var remaining = Remaining(mediaTime);
+        while (remaining > TimeSpan.Zero)
+        {
+            await Task.Delay(remaining, clock, cancellationToken).ConfigureAwait(false);
+            remaining = Remaining(mediaTime);
+            if (remaining > TimeSpan.Zero)
+            {
+                remaining = TimeSpan.FromMilliseconds(Math.Ceiling(remaining.TotalMilliseconds));
+            }
+        }
     }
 }
