@@ -8,7 +8,18 @@ namespace EdgeEmotion.EdgeAgent.Cli;
 
 internal sealed record PackErrorReport(string Kind, string Location, string Message);
 
-internal sealed record ModelReport(string Model, string File, string Provider, double? MaxAbsError, double Tolerance, bool Passed, string? Problem);
+/// <param name="Precision">fp16 or fp32: the precision the provider ran in, which picks <paramref name="Tolerance"/>.</param>
+/// <param name="Engine">On TensorRT: built, found, cache-off or no-engine; null on other providers.</param>
+internal sealed record ModelReport(
+    string Model,
+    string File,
+    string Provider,
+    string Precision,
+    double? MaxAbsError,
+    double Tolerance,
+    bool Passed,
+    string? Problem,
+    string? Engine);
 
 internal sealed record VerifyReport(
     string Pack,
@@ -18,6 +29,24 @@ internal sealed record VerifyReport(
     bool Ok,
     int FilesVerified,
     IReadOnlyList<ModelReport> Models,
+    PackErrorReport? Error);
+
+/// <param name="Engine">built, found, cache-off or no-engine on TensorRT; null on other providers.</param>
+/// <param name="CacheFolder">The keyed engine cache folder (absolute); null when the model is not on TensorRT or the cache is off.</param>
+internal sealed record WarmupModelReport(int Index, string Model, string File, string Provider, string Precision, string? Engine, string? CacheFolder, double Seconds);
+
+/// <param name="CacheRoot">The TensorRT cache root (&lt;cache dir&gt;/tensorrt).</param>
+/// <param name="Removed">Stale cache folders removed after the warm-up.</param>
+/// <param name="CleanSkipped">Why the cache was not cleaned (no TensorRT here, say); null when it was.</param>
+internal sealed record WarmupReport(
+    string Pack,
+    string? Id,
+    string? Version,
+    bool Ok,
+    string CacheRoot,
+    IReadOnlyList<WarmupModelReport> Models,
+    IReadOnlyList<string> Removed,
+    string? CleanSkipped,
     PackErrorReport? Error);
 
 internal sealed record PackListEntry(string Directory, string? Id, string? Version, string? Task, IReadOnlyList<string> Modalities, long Bytes, PackErrorReport? Error, string? Role = null);
@@ -59,6 +88,7 @@ internal sealed record CalibrateEdaReport(
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(VerifyReport))]
+[JsonSerializable(typeof(WarmupReport))]
 [JsonSerializable(typeof(IReadOnlyList<PackListEntry>))]
 [JsonSerializable(typeof(BenchReport))]
 [JsonSerializable(typeof(DevicesReport))]

@@ -24,6 +24,12 @@ internal sealed class InferenceArguments
         Description = "Root of the TensorRT engine and timing caches (default: $EDGEEMO_CACHE_DIR, else ~/.cache/edgeemo)",
     };
 
+    public Option<string> Precision { get; } = new("--precision")
+    {
+        Description = "TensorRT precision: fp16 (the device default) or fp32 (TensorRT held to the FP32 tolerance); other providers always run fp32",
+        DefaultValueFactory = _ => "fp16",
+    };
+
     public Option<int> Threads { get; } = new("--threads")
     {
         Description = "Intra-op threads for the CPU provider (0 = ONNX Runtime's choice)",
@@ -40,6 +46,7 @@ internal sealed class InferenceArguments
         command.Add(Providers);
         command.Add(OrtLibrary);
         command.Add(CacheDir);
+        command.Add(Precision);
         command.Add(Threads);
         command.Add(Verbose);
     }
@@ -61,9 +68,16 @@ internal sealed class InferenceArguments
             throw new ArgumentException($"--providers: {e.Message}", e);
         }
 
+        var precision = result.GetValue(Precision)!.Trim().ToLowerInvariant();
+        if (precision is not ("fp16" or "fp32"))
+        {
+            throw new ArgumentException($"--precision: '{result.GetValue(Precision)}' is not a precision (fp16, fp32)");
+        }
+
         var options = new InferenceOptions
         {
             Providers = providers,
+            TensorRt = new TensorRtOptions { Fp16 = precision == "fp16" },
             NativeLibraryPath = result.GetValue(OrtLibrary),
             IntraOpThreads = result.GetValue(Threads),
             CacheDirectory = result.GetValue(CacheDir) ?? DefaultCacheDirectory(),

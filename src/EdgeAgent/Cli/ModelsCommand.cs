@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 
 namespace EdgeEmotion.EdgeAgent.Cli;
 
-/// <summary><c>edgeemo models list|verify</c>: what packs are here and whether they run as PyTorch did.</summary>
+/// <summary><c>edgeemo models list|verify|warmup</c>: what packs are here, whether they run as PyTorch did, and their engines built ahead of time.</summary>
 internal static class ModelsCommand
 {
     /// <summary>Where packs live on a device; a checkout uses models/packs.</summary>
@@ -19,6 +19,7 @@ internal static class ModelsCommand
         var command = new Command("models", "Inspect and verify model packs");
         command.Add(CreateList());
         command.Add(CreateVerify());
+        command.Add(ModelsWarmupCommand.Create());
         foreach (var ota in ModelsOtaCommands.Create())
         {
             command.Add(ota);
@@ -118,8 +119,8 @@ internal static class ModelsCommand
             }
 
             using var loggerFactory = inference.CreateLoggerFactory(result);
-            var factory = new ModelSessionFactory(options, loggerFactory.CreateLogger<ModelSessionFactory>());
-            var report = await Task.Run(() => Verify(dir, factory, cancellationToken), cancellationToken);
+            var warmup = new EngineWarmup(new ModelSessionFactory(options, loggerFactory.CreateLogger<ModelSessionFactory>()), loggerFactory);
+            var report = await Task.Run(() => Verify(dir, warmup, cancellationToken), cancellationToken);
             if (result.GetValue(json))
             {
                 output.WriteLine(JsonSerializer.Serialize(report, CliJsonContext.Default.VerifyReport));
@@ -134,16 +135,18 @@ internal static class ModelsCommand
         return command;
     }
 
-    internal static VerifyReport Verify(string dir, ModelSessionFactory factory, CancellationToken cancellationToken)
+    /// <summary>Loads the pack, opens its models through <paramref name="warmup"/> and runs its golden cases.</summary>
+    internal static VerifyReport Verify(string dir, EngineWarmup warmup, CancellationToken cancellationToken)
     {
         ModelPack? pack = null;
         try
         {
             pack = ModelPackLoader.Load(dir);
-            using var sessions = PackSessions.Open(pack, factory);
+            using var sessions = warmup.Open(pack, progress: null, cancellationToken);
             var results = GoldenSelfTest.Run(sessions, cancellationToken);
             var models = results
-                .Select(r => new ModelReport(r.Model, r.File, r.Provider, double.IsFinite(r.MaxAbsError) ? r.MaxAbsError : null, r.Tolerance, r.Passed, r.Problem))
+                .Select(r => new ModelReport(r.Model, r.File, r.Provider, r.Precision, double.IsFinite(r.MaxAbsError) ? r.MaxAbsError : null,
+                    r.Tolerance, r.Passed, r.Problem, sessions[r.Model].Engine?.StateName))
                 .ToList();
             return new VerifyReport(pack.Directory, pack.Id, pack.Manifest.Version, pack.Manifest.Task,
                 models.Count > 0 && models.All(m => m.Passed), pack.Manifest.Files.Count, models, null);
@@ -172,12 +175,12 @@ internal static class ModelsCommand
 
         output.WriteLine($"pack {report.Id} {report.Version} ({report.Task}) at {report.Pack}");
         output.WriteLine($"  files: {report.FilesVerified} verified by sha256");
-        output.WriteLine($"  {"model",-10} {"provider",-9} {"max abs error",14} {"tolerance",10}  result");
+        output.WriteLine($"  {"model",-10} {"provider",-9} {"precision",-9} {"max abs error",14} {"tolerance",10}  result");
         foreach (var m in report.Models)
         {
             var maxError = m.MaxAbsError is { } e ? e.ToString("0.000e+00", CultureInfo.InvariantCulture) : "-";
             var verdict = m.Passed ? "ok" : m.Problem ?? "FAILED: outputs differ from PyTorch";
-            output.WriteLine($"  {m.Model,-10} {m.Provider,-9} {maxError,14} {m.Tolerance.ToString("0e+00", CultureInfo.InvariantCulture),10}  {verdict}");
+            output.WriteLine($"  {m.Model,-10} {m.Provider,-9} {m.Precision,-9} {maxError,14} {m.Tolerance.ToString("0.##e+00", CultureInfo.InvariantCulture),10}  {verdict}");
         }
 
         output.WriteLine(report.Ok ? "verify: ok" : "verify: FAILED");

@@ -104,13 +104,13 @@ internal static class ModelsOtaCommands
             }
 
             using var loggerFactory = inference.CreateLoggerFactory(result);
-            var factory = new ModelSessionFactory(options, loggerFactory.CreateLogger<ModelSessionFactory>());
+            var warmup = new EngineWarmup(new ModelSessionFactory(options, loggerFactory.CreateLogger<ModelSessionFactory>()), loggerFactory);
             var store = new PackStore(result.GetValue(stateDir)!);
             InstallReport report;
             try
             {
                 using var trusted = TrustedKeys.Load(result.GetValue(trustedKeys)!);
-                var installer = new PackInstaller(store, trusted, factory, result.GetValue(allowDowngrade), afterStep: afterStep);
+                var installer = new PackInstaller(store, trusted, warmup, result.GetValue(allowDowngrade), afterStep: afterStep);
                 var outcome = await installer.InstallAsync(result.GetValue(bundle)!, cancellationToken);
                 report = new InstallReport(true, outcome.PackId, outcome.Version, outcome.Active, outcome.Previous, outcome.Models, null);
             }

@@ -193,8 +193,8 @@ internal sealed partial class OtaCoordinator(
         try
         {
             using var trusted = TrustedKeys.Load(Path.Combine(baseDirectory, config.Ota.TrustedKeys), config.Ota.AllowedSigners);
-            var factory = new ModelSessionFactory(config.Inference, loggers.CreateLogger<ModelSessionFactory>());
-            outcome = await new PackInstaller(store, trusted, factory, allowDowngrade: false).InstallAsync(bundle, cancellationToken);
+            var warmup = new EngineWarmup(new ModelSessionFactory(config.Inference, loggers.CreateLogger<ModelSessionFactory>()), loggers);
+            outcome = await new PackInstaller(store, trusted, warmup, allowDowngrade: false).InstallAsync(bundle, cancellationToken);
         }
         catch (OtaException e)
         {

@@ -23,12 +23,14 @@ internal sealed record InstallOutcome(string PackId, string Version, string Acti
 /// Installs a signed bundle into a <see cref="PackStore"/>: verify signature, unpack with per-entry
 /// checks into staging, refuse downgrades, load and self-test the staged pack, then publish it and
 /// switch <c>active</c> (and <c>previous</c>) atomically. Every refusal is an <see cref="OtaException"/>
-/// naming its check, and leaves <c>active</c> as it was.
+/// naming its check, and leaves <c>active</c> as it was. The self-test opens the staged pack through
+/// <see cref="EngineWarmup"/>, so TensorRT builds the new engines while staging, not on the service's
+/// hot path; once the links are switched, engine cache folders no linked pack needs are removed.
 /// </summary>
 internal sealed class PackInstaller(
     PackStore store,
     TrustedKeys trusted,
-    ModelSessionFactory factory,
+    EngineWarmup warmup,
     bool allowDowngrade,
     long maxEntryBytes = BundleFormat.DefaultMaxEntryBytes,
     Action<InstallStep>? afterStep = null)
@@ -68,6 +70,7 @@ internal sealed class PackInstaller(
             afterStep?.Invoke(InstallStep.SwapPrevious);
 
             store.RemoveLeftovers();
+            warmup.CleanCache(store.LinkedManifests());
             afterStep?.Invoke(InstallStep.Cleanup);
             return new InstallOutcome(pack.Id, pack.Manifest.Version, store.Resolve(PackStore.ActiveLink)!, store.Resolve(PackStore.PreviousLink), models);
         }
@@ -136,7 +139,7 @@ internal sealed class PackInstaller(
 
     private List<ModelReport> SelfTest(string staging, CancellationToken cancellationToken)
     {
-        var report = ModelsCommand.Verify(staging, factory, cancellationToken);
+        var report = ModelsCommand.Verify(staging, warmup, cancellationToken);
         if (report.Error is { } error)
         {
             throw new OtaException(OtaCheck.SelfTest, $"{error.Kind} at {error.Location}: {error.Message}");

@@ -120,6 +120,35 @@ public sealed class PackStore
         }
     }
 
+    /// <summary>
+    /// Manifests of the packs <c>active</c> and <c>previous</c> point at (an absent link adds none);
+    /// null when a link's manifest cannot be read, so that callers assume nothing about its models.
+    /// </summary>
+    public IReadOnlyList<PackManifest>? LinkedManifests()
+    {
+        var manifests = new List<PackManifest>();
+        foreach (var link in new[] { ActiveLink, PreviousLink })
+        {
+            if (Resolve(link) is not { } folder)
+            {
+                continue;
+            }
+
+            try
+            {
+                var manifest = ManifestReader.ReadFile(Path.Combine(folder, ManifestReader.FileName));
+                ManifestConsistency.Check(manifest);
+                manifests.Add(manifest);
+            }
+            catch (ModelPackException)
+            {
+                return null;
+            }
+        }
+
+        return manifests;
+    }
+
     /// <summary>Installed pack folders (not staging, not links), sorted by name.</summary>
     public IReadOnlyList<string> InstalledFolders() => !Directory.Exists(PacksDirectory)
         ? []

@@ -4,10 +4,14 @@ using EdgeEmotion.Runtime.Packs;
 namespace EdgeEmotion.Runtime.Golden;
 
 /// <summary>The outcome of one golden case: a model's outputs against PyTorch's.</summary>
+/// <param name="Provider">The provider that ran the model (tensorrt, cuda, cpu).</param>
+/// <param name="Precision">fp16 or fp32: FP16 cases are held to the pack's fp16Tolerance.</param>
+/// <param name="Tolerance">The tolerance applied, chosen by <paramref name="Precision"/>.</param>
 public sealed record GoldenResult(
     string Model,
     string File,
     string Provider,
+    string Precision,
     double MaxAbsError,
     double Tolerance,
     string? Problem = null)
@@ -30,7 +34,7 @@ public static class GoldenSelfTest
         {
             cancellationToken.ThrowIfCancellationRequested();
             var session = sessions[c.Model];
-            var provider = session.Provider.ConfigName() + (session.ReducedPrecision ? "-fp16" : "");
+            var provider = session.Provider.ConfigName();
             var tolerance = session.ReducedPrecision ? golden.Fp16Tolerance ?? golden.Tolerance : golden.Tolerance;
             try
             {
@@ -49,11 +53,11 @@ public static class GoldenSelfTest
                     maxError = Math.Max(maxError, MaxAbsError(session.Output(i), expected.Data));
                 }
 
-                results.Add(new GoldenResult(c.Model, session.Spec.File, provider, maxError, tolerance));
+                results.Add(new GoldenResult(c.Model, session.Spec.File, provider, session.Precision, maxError, tolerance));
             }
             catch (InvalidDataException e)
             {
-                results.Add(new GoldenResult(c.Model, session.Spec.File, provider, double.NaN, tolerance, e.Message));
+                results.Add(new GoldenResult(c.Model, session.Spec.File, provider, session.Precision, double.NaN, tolerance, e.Message));
             }
         }
 

@@ -56,6 +56,15 @@ public sealed class ModelSession : IDisposable
     /// <summary>True when the provider computes in FP16 (TensorRT with Fp16), so outputs differ from FP32 training.</summary>
     public bool ReducedPrecision { get; }
 
+    /// <summary>"fp16" or "fp32": the precision the provider computes in, which picks the golden tolerance.</summary>
+    public string Precision => ProviderOptionsMapping.Precision(ReducedPrecision);
+
+    /// <summary>Where the TensorRT engine came from; null when the model does not run on TensorRT.</summary>
+    public TensorRtEngine? Engine { get; internal set; }
+
+    /// <summary>How long opening took: the CPU reference load, any provider that failed, then load and warm-up on this one (a TensorRT engine build included).</summary>
+    public TimeSpan OpenTime { get; internal set; }
+
     public ModelFileSpec Spec { get; }
 
     /// <summary>The underlying session, for benchmarks that compare against a bare run.</summary>

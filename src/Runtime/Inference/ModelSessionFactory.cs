@@ -23,6 +23,12 @@ public sealed partial class ModelSessionFactory
         this.accelerator = new Lazy<AcceleratorInfo>(() => accelerator ?? AcceleratorInfo.Probe());
     }
 
+    /// <summary>The validated options sessions are opened with.</summary>
+    public InferenceOptions Options => options;
+
+    /// <summary>The TensorRT version and GPU of this machine (probed once, on first use).</summary>
+    public AcceleratorInfo Accelerator => accelerator.Value;
+
     /// <summary>Opens one model of the pack.</summary>
     /// <param name="name">The model's role: a modality name or "fusion".</param>
     /// <exception cref="ModelPackException">The file is not a loadable ONNX model or disagrees with the manifest.</exception>
@@ -35,6 +41,7 @@ public sealed partial class ModelSessionFactory
         // The CPU provider is the reference: if it cannot load the file, the file is bad, and
         // whatever a GPU provider would say about it is noise.
         var clock = Stopwatch.StartNew();
+        var opening = Stopwatch.StartNew();
         InferenceSession? cpuSession;
         try
         {
@@ -71,6 +78,8 @@ public sealed partial class ModelSessionFactory
             ModelSession? candidate = null;
             try
             {
+                string? engineFolder = null;
+                EngineFileSnapshot? enginesBefore = null;
                 if (provider == ExecutionProviderKind.Cpu)
                 {
                     candidate = new ModelSession(name, provider, reducedPrecision: false, cpuSession ?? throw new InvalidOperationException("CPU listed twice"), spec);
@@ -78,7 +87,9 @@ public sealed partial class ModelSessionFactory
                 }
                 else
                 {
-                    using var sessionOptions = CreateSessionOptions(name, provider, pack, spec, dynamicInputs);
+                    using var sessionOptions = CreateSessionOptions(name, provider, pack, spec, dynamicInputs, out engineFolder);
+                    // Taken before the session exists: creating it is what builds or loads the engine.
+                    enginesBefore = engineFolder is null ? null : EngineFileSnapshot.Take(engineFolder);
                     var fp16 = provider == ExecutionProviderKind.TensorRt && options.TensorRt.Fp16;
                     candidate = new ModelSession(name, provider, fp16, new InferenceSession(path, sessionOptions), spec);
                 }
@@ -90,11 +101,21 @@ public sealed partial class ModelSessionFactory
                     candidate.Run();
                 }
 
+                if (provider == ExecutionProviderKind.TensorRt)
+                {
+                    candidate.Engine = enginesBefore is null || engineFolder is null
+                        ? new TensorRtEngine(EngineCacheState.CacheOff, null)
+                        : new TensorRtEngine(enginesBefore.Compare(EngineFileSnapshot.Take(engineFolder)), engineFolder);
+                    LogEngineState(name, candidate.Engine.StateName, candidate.Engine.CacheFolder ?? "(cache off)");
+                }
+
+                candidate.OpenTime = opening.Elapsed;
                 LogModelReady(name, pack.Id, providerName, loadMs, clock.Elapsed.TotalMilliseconds);
                 cpuSession?.Dispose();
                 return candidate;
             }
-            catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException or IOException)
+            // IOException and UnauthorizedAccessException: the engine cache folder cannot be made or read.
+            catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException or IOException or UnauthorizedAccessException)
             {
                 candidate?.Dispose();
                 LogProviderFailed(e, providerName, name);
@@ -124,23 +145,21 @@ public sealed partial class ModelSessionFactory
         return so;
     }
 
+    /// <param name="engineFolder">The keyed engine cache folder, when TensorRT runs with its engine cache on.</param>
     private SessionOptions CreateSessionOptions(
-        string name, ExecutionProviderKind provider, ModelPack pack, ModelFileSpec spec, IReadOnlyList<TensorSpec> dynamicInputs)
+        string name, ExecutionProviderKind provider, ModelPack pack, ModelFileSpec spec, IReadOnlyList<TensorSpec> dynamicInputs,
+        out string? engineFolder)
     {
+        engineFolder = null;
         var so = CreateSessionOptions(name);
         try
         {
             if (provider == ExecutionProviderKind.TensorRt)
             {
                 var info = accelerator.Value;
-                var key = new EngineCacheKey(
-                    pack.Sha256Of(spec.File),
-                    OnnxRuntimeLibrary.Version,
-                    info.TensorRtVersion,
-                    info.Gpu,
-                    ProviderOptionsMapping.Precision(options.TensorRt),
-                    ProviderOptionsMapping.ShapesText(spec.Inputs));
+                var key = EngineCacheKey.For(pack.Manifest, spec, OnnxRuntimeLibrary.Version, info, ProviderOptionsMapping.Precision(options.TensorRt));
                 var settings = ProviderOptionsMapping.TensorRt(options, key, dynamicInputs);
+                engineFolder = settings.GetValueOrDefault("trt_engine_cache_path");
                 foreach (var folder in new[] { "trt_engine_cache_path", "trt_timing_cache_path" })
                 {
                     if (settings.TryGetValue(folder, out var dir))
@@ -184,6 +203,9 @@ public sealed partial class ModelSessionFactory
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {Model}: TensorRT engine cache {CacheKey} (TensorRT {TensorRtVersion}, GPU {Gpu})")]
     private partial void LogEngineCache(string model, string cacheKey, string tensorRtVersion, string gpu);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {Model}: TensorRT engine {EngineState} in {CacheFolder}")]
+    private partial void LogEngineState(string model, string engineState, string cacheFolder);
 }
 
 /// <summary>No configured execution provider could run a model.</summary>

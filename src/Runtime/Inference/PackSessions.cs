@@ -32,17 +32,26 @@ public sealed class PackSessions : IDisposable
         : backbones.TryGetValue(model, out var s) ? s
         : throw new KeyNotFoundException($"pack {Pack.Id} has no model '{model}'");
 
-    public static PackSessions Open(ModelPack pack, ModelSessionFactory factory)
+    /// <summary>Every model of a pack with its role, in the order sessions open: backbones in manifest order, then fusion.</summary>
+    public static IReadOnlyList<(string Name, ModelFileSpec Spec)> Models(PackManifest manifest) =>
+        [.. manifest.Modalities.Select(m => (m.Name, m.Backbone)), (FusionName, manifest.Fusion.AsModelFile())];
+
+    public static PackSessions Open(ModelPack pack, ModelSessionFactory factory) =>
+        Open(pack, (name, spec) => factory.Open(pack, name, spec));
+
+    /// <summary>Opens the models of <see cref="Models"/> in order with <paramref name="open"/>; disposes what opened if one fails.</summary>
+    internal static PackSessions Open(ModelPack pack, Func<string, ModelFileSpec, ModelSession> open)
     {
         var opened = new Dictionary<string, ModelSession>(StringComparer.Ordinal);
         try
         {
-            foreach (var modality in pack.Manifest.Modalities)
+            var models = Models(pack.Manifest);
+            foreach (var (name, spec) in models.SkipLast(1))
             {
-                opened[modality.Name] = factory.Open(pack, modality.Name, modality.Backbone);
+                opened[name] = open(name, spec);
             }
 
-            var fusion = factory.Open(pack, FusionName, pack.Manifest.Fusion.AsModelFile());
+            var fusion = open(models[^1].Name, models[^1].Spec);
             return new PackSessions(pack, opened, fusion);
         }
         catch

@@ -9,7 +9,13 @@ namespace EdgeEmotion.Runtime.Inference;
 /// </summary>
 public static class ProviderOptionsMapping
 {
-    public static string Precision(TensorRtOptions options) => options.Fp16 ? "fp16" : "fp32";
+    public static string Precision(TensorRtOptions options) => Precision(options.Fp16);
+
+    /// <summary>The precision name used in cache keys and reports: "fp16" or "fp32".</summary>
+    public static string Precision(bool fp16) => fp16 ? "fp16" : "fp32";
+
+    /// <summary>Root of the engine and timing cache folders: <c>&lt;CacheDirectory&gt;/tensorrt</c>.</summary>
+    public static string EngineCacheRoot(InferenceOptions options) => Path.Combine(options.CacheDirectory, EngineCacheKey.RootFolderName);
 
     /// <summary>Options for <c>OrtTensorRTProviderOptions.UpdateOptions</c>.</summary>
     /// <param name="dynamicInputs">Inputs whose ONNX shape has symbolic dimensions: they get an
@@ -18,7 +24,7 @@ public static class ProviderOptionsMapping
         InferenceOptions options, EngineCacheKey key, IReadOnlyList<TensorSpec> dynamicInputs)
     {
         var trt = options.TensorRt;
-        var root = Path.Combine(options.CacheDirectory, "tensorrt");
+        var root = EngineCacheRoot(options);
         var map = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["device_id"] = options.DeviceId.ToString(CultureInfo.InvariantCulture),

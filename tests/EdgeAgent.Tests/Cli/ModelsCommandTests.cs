@@ -23,8 +23,11 @@ public sealed class ModelsCommandTests
         Assert.All(reported, m =>
         {
             Assert.Equal("cpu", m.GetProperty("provider").GetString());
+            Assert.Equal("fp32", m.GetProperty("precision").GetString());
+            Assert.Equal(1e-4, m.GetProperty("tolerance").GetDouble()); // golden.tolerance, not fp16Tolerance
             Assert.InRange(m.GetProperty("maxAbsError").GetDouble(), 0, 1e-4);
             Assert.True(m.GetProperty("passed").GetBoolean());
+            Assert.Equal(JsonValueKind.Null, m.GetProperty("engine").ValueKind);
         });
         Assert.Equal(JsonValueKind.Null, root.GetProperty("error").ValueKind);
     }
@@ -35,8 +38,9 @@ public sealed class ModelsCommandTests
         var (code, output, _) = await CliRunner.RunAsync("models", "verify", TestPaths.Pack("affect-tiny"));
 
         Assert.Equal(ExitCodes.Ok, code);
-        Assert.Matches(@"visual\s+cpu\s+\d\.\d{3}e[-+]\d{2}\s+1e-04\s+ok", output);
-        Assert.Matches(@"fusion\s+cpu\s+", output);
+        Assert.Matches(@"model\s+provider\s+precision\s+max abs error\s+tolerance\s+result", output);
+        Assert.Matches(@"visual\s+cpu\s+fp32\s+\d\.\d{3}e[-+]\d{2}\s+1e-04\s+ok", output);
+        Assert.Matches(@"fusion\s+cpu\s+fp32\s+", output);
         Assert.EndsWith("verify: ok" + Environment.NewLine, output, StringComparison.Ordinal);
     }
 
@@ -67,6 +71,15 @@ public sealed class ModelsCommandTests
         Assert.Equal(ExitCodes.Failed, code);
         Assert.Contains("FAILED (ManifestUnreadable)", output, StringComparison.Ordinal);
         Assert.Contains("is this a model pack folder", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_precision_is_a_usage_error()
+    {
+        var (code, _, error) = await CliRunner.RunAsync("models", "verify", TestPaths.Pack("affect-tiny"), "--precision", "int8");
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("--precision: 'int8' is not a precision (fp16, fp32)", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -2,9 +2,7 @@ using System.Formats.Tar;
 using System.Security.Cryptography;
 using System.Text.Json;
 using EdgeEmotion.EdgeAgent.Ota;
-using EdgeEmotion.Runtime.Inference;
 using EdgeEmotion.Runtime.Packs;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeEmotion.EdgeAgent.Tests.Ota;
 
@@ -58,9 +56,8 @@ public sealed class BundleFormatTests : IDisposable
     public async Task An_entry_above_the_size_limit_is_refused_before_it_is_written()
     {
         var bundle = await ws.BundleVersionAsync("1.0.0");
-        var factory = new ModelSessionFactory(new InferenceOptions { Providers = [ExecutionProviderKind.Cpu] }, NullLogger<ModelSessionFactory>.Instance);
         using var trusted = TrustedKeys.Load(ws.Trusted);
-        var installer = new PackInstaller(ws.Store, trusted, factory, allowDowngrade: false, maxEntryBytes: 100_000);
+        var installer = new PackInstaller(ws.Store, trusted, OtaWorkspace.CpuWarmup(), allowDowngrade: false, maxEntryBytes: 100_000);
 
         var e = await Assert.ThrowsAsync<OtaException>(() => installer.InstallAsync(bundle, CancellationToken.None));
 

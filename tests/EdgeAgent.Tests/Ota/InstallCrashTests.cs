@@ -1,7 +1,5 @@
 using EdgeEmotion.EdgeAgent.Ota;
 using EdgeEmotion.EdgeAgent.Tests.Cli;
-using EdgeEmotion.Runtime.Inference;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeEmotion.EdgeAgent.Tests.Ota;
 
@@ -25,9 +23,8 @@ public sealed class InstallCrashTests : IDisposable
     {
         await ws.InstallOkAsync("1.0.0");
         var bundle = await ws.BundleVersionAsync("1.0.1");
-        var factory = new ModelSessionFactory(new InferenceOptions { Providers = [ExecutionProviderKind.Cpu] }, NullLogger<ModelSessionFactory>.Instance);
         using var trusted = TrustedKeys.Load(ws.Trusted);
-        var installer = new PackInstaller(ws.Store, trusted, factory, allowDowngrade: false,
+        var installer = new PackInstaller(ws.Store, trusted, OtaWorkspace.CpuWarmup(), allowDowngrade: false,
             afterStep: step =>
             {
                 if (step == crashAfter)
@@ -54,9 +51,8 @@ public sealed class InstallCrashTests : IDisposable
     public async Task A_crash_during_the_first_install_leaves_no_active_link_and_the_retry_works()
     {
         var bundle = await ws.BundleVersionAsync("1.0.0");
-        var factory = new ModelSessionFactory(new InferenceOptions { Providers = [ExecutionProviderKind.Cpu] }, NullLogger<ModelSessionFactory>.Instance);
         using var trusted = TrustedKeys.Load(ws.Trusted);
-        var installer = new PackInstaller(ws.Store, trusted, factory, allowDowngrade: false,
+        var installer = new PackInstaller(ws.Store, trusted, OtaWorkspace.CpuWarmup(), allowDowngrade: false,
             afterStep: step => throw new SimulatedCrashException(step));
 
         await Assert.ThrowsAsync<SimulatedCrashException>(() => installer.InstallAsync(bundle, CancellationToken.None));

@@ -2,8 +2,10 @@ using System.Formats.Tar;
 using System.Text.Json;
 using EdgeEmotion.EdgeAgent.Ota;
 using EdgeEmotion.EdgeAgent.Tests.Cli;
+using EdgeEmotion.Runtime.Inference;
 using EdgeEmotion.Runtime.Packs;
 using EdgeEmotion.Tests;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeEmotion.EdgeAgent.Tests.Ota;
 
@@ -39,6 +41,11 @@ internal sealed class OtaWorkspace : IDisposable
     public string PrivateKey => Path.Combine(Keys, SigningKeys.PrivateKeyFile);
 
     public PackStore Store => new(State);
+
+    /// <summary>What <c>models install --providers cpu</c> opens packs with.</summary>
+    public static EngineWarmup CpuWarmup() => new(
+        new ModelSessionFactory(new InferenceOptions { Providers = [ExecutionProviderKind.Cpu] }, NullLogger<ModelSessionFactory>.Instance),
+        NullLoggerFactory.Instance);
 
     /// <summary>A copy of affect-tiny whose manifest says <paramref name="version"/>; <paramref name="damage"/> may alter it first.</summary>
     public string MakePack(string version, Action<PackCopy>? damage = null)

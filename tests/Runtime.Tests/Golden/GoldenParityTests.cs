@@ -31,6 +31,7 @@ public sealed class GoldenParityTests
             Assert.Equal(1e-4, r.Tolerance);
             Assert.True(r.MaxAbsError <= 1e-4, $"{pack}/{model}: max abs error {r.MaxAbsError:E3} exceeds 1e-4");
             Assert.Equal("cpu", r.Provider);
+            Assert.Equal("fp32", r.Precision); // so the FP32 tolerance, not fp16Tolerance, applies
         }
     }
 

@@ -85,25 +85,6 @@ public sealed class ProviderOptionsMappingTests
         Assert.Equal("2147483648", limited["gpu_mem_limit"]);
     }
 
-    [Fact]
-    public void Engine_cache_folder_changes_with_everything_that_invalidates_an_engine()
-    {
-        var variants = new[]
-        {
-            Key,
-            Key with { ModelSha256 = new string('b', 64) },
-            Key with { OrtVersion = "1.32.0" },
-            Key with { TensorRtVersion = "10.4.0" },
-            Key with { Gpu = "NVIDIA Jetson Orin Nano" },
-            Key with { Precision = "fp32" },
-            Key with { Shapes = "clip:1x3x16x112x112" },
-        };
-
-        Assert.Equal(variants.Length, variants.Select(k => k.FolderName).Distinct().Count());
-        Assert.StartsWith("aaaaaaaaaaaaaaaa-ort1.31.1-trt10.3.0-nvidia-jetson-agx-orin-developer-kit-fp16-s", Key.FolderName, StringComparison.Ordinal);
-        Assert.Equal(Key.FolderName, (Key with { }).FolderName);
-    }
-
     [Theory]
     [InlineData(100300, "10.3.0")]
     [InlineData(8601, "8.6.1")]
