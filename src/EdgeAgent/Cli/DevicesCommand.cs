@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using EdgeEmotion.Runtime.Inference;
 using EdgeEmotion.Sensors.Camera;
 using EdgeEmotion.Sensors.Eda;
 using EdgeEmotion.Sensors.Microphone;
@@ -7,24 +8,43 @@ using EdgeEmotion.Sensors.Microphone;
 namespace EdgeEmotion.EdgeAgent.Cli;
 
 /// <summary>
-/// <c>edgeemo devices [--json]</c>: the cameras, capture devices and I2C buses this machine has, so
-/// a technician can fill the config. A machine with none says so and exits 0.
+/// <c>edgeemo devices [--json] [--ort-library PATH]</c>: the cameras, capture devices and I2C buses
+/// this machine has, so a technician can fill the config, and the inference stack: the ONNX
+/// Runtime library with the execution providers it was built with, TensorRT's version and the GPU.
+/// A machine with none says so and exits 0.
 /// </summary>
 internal static class DevicesCommand
 {
     public static Command Create()
     {
         var json = new Option<bool>("--json") { Description = "Machine-readable output" };
-        var command = new Command("devices", "List cameras (CSI/V4L2), ALSA capture devices and I2C buses with an ADS1115") { json };
+        var ortLibrary = InferenceArguments.CreateOrtLibraryOption();
+        var command = new Command("devices", "List cameras (CSI/V4L2), ALSA capture devices, I2C buses with an ADS1115, and the ONNX Runtime providers, TensorRT and GPU") { json, ortLibrary };
         command.SetAction(result =>
         {
             var output = result.InvocationConfiguration.Output;
+            if (result.GetValue(ortLibrary) is { } path)
+            {
+                try
+                {
+                    OnnxRuntimeLibrary.UseNativeLibrary(path);
+                }
+                catch (Exception e) when (e is FileNotFoundException or InvalidOperationException)
+                {
+                    result.InvocationConfiguration.Error.WriteLine($"error: --ort-library: {e.Message}");
+                    return ExitCodes.Usage;
+                }
+            }
+
             var cameras = CameraDevices.List();
+            var accelerator = AcceleratorInfo.Probe();
             var report = new DevicesReport(
                 cameras.Select(c => new CameraReport(c.Path, c.Name, c.LooksLikeCsi)).ToList(),
                 CameraDevices.CsiCameraPresent(cameras),
                 AlsaDevices.ListCapture().Select(d => new CaptureReport(d.Name, d.Description)).ToList(),
-                I2cReports());
+                I2cReports(),
+                ProbeOnnxRuntime(accelerator),
+                ToReport(accelerator));
             if (result.GetValue(json))
             {
                 output.WriteLine(JsonSerializer.Serialize(report, CliJsonContext.Default.DevicesReport));
@@ -45,10 +65,61 @@ internal static class DevicesCommand
             output.WriteLine(report.I2cBuses.Count == 0
                 ? "i2c: none (no /dev/i2c-*)"
                 : "i2c:\n" + string.Join('\n', report.I2cBuses.Select(b => $"  {b.Device,-14} {b.Ads1115}")));
+            WriteInference(output, report.OnnxRuntime, report.Accelerator);
             return ExitCodes.Ok;
         });
         return command;
     }
+
+    private static void WriteInference(TextWriter output, OnnxRuntimeReport ort, AcceleratorReport accelerator)
+    {
+        output.WriteLine(ort.Error is null
+            ? $"onnx runtime: {ort.Version} ({ort.Library}; managed package {ort.ManagedVersion})\n  providers: {string.Join(", ", ort.Providers)}"
+            : $"onnx runtime: cannot be loaded ({ort.Library}): {ort.Error}");
+        output.WriteLine($"tensorrt: {accelerator.TensorRt ?? "none (no libnvinfer.so.10 or .8 on the library path)"}");
+        output.WriteLine($"gpu: {accelerator.Gpu ?? "none found"}");
+        foreach (var warning in ort.Warnings)
+        {
+            output.WriteLine($"  warning: {warning}");
+        }
+
+        if (ort.Error is null)
+        {
+            output.WriteLine("  (a provider listed here is built in; `edgeemo models verify PACK` shows which one each model really runs on)");
+        }
+    }
+
+    /// <summary>The ONNX Runtime library this process uses and the providers it was built with; a library that does not load is reported, not thrown.</summary>
+    internal static OnnxRuntimeReport ProbeOnnxRuntime(AcceleratorInfo accelerator)
+    {
+        var library = OnnxRuntimeLibrary.NativeLibraryPath ?? "packaged";
+        var managed = OnnxRuntimeLibrary.ManagedVersion;
+        try
+        {
+            var version = OnnxRuntimeLibrary.Version;
+            var providers = OnnxRuntimeLibrary.AvailableProviders;
+            var warnings = new List<string>();
+            if (version != managed)
+            {
+                warnings.Add($"the native library is {version} but the managed package is {managed}: build the native library from the v{managed} tag (deploy/jetson/README.md)");
+            }
+
+            if (providers.Contains(ExecutionProviderKind.TensorRt.OrtName()) && accelerator.TensorRtVersion == AcceleratorInfo.None.TensorRtVersion)
+            {
+                warnings.Add("the tensorrt provider is built in but libnvinfer cannot be loaded: models will fall back to the next provider");
+            }
+
+            return new OnnxRuntimeReport(library, version, managed, providers.Select(ExecutionProviderNames.DisplayName).ToList(), warnings, null);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or TypeInitializationException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+        {
+            return new OnnxRuntimeReport(library, null, managed, [], [], (e.InnerException ?? e).Message);
+        }
+    }
+
+    private static AcceleratorReport ToReport(AcceleratorInfo accelerator) => new(
+        accelerator.TensorRtVersion == AcceleratorInfo.None.TensorRtVersion ? null : accelerator.TensorRtVersion,
+        accelerator.Gpu == AcceleratorInfo.None.Gpu ? null : accelerator.Gpu);
 
     // Probes the ADS1115 addresses (0x48-0x4B) on every bus; an answer with the reset config word is an ADS1115.
     private static List<I2cReport> I2cReports() => I2cProbe.List()
@@ -71,4 +142,16 @@ internal sealed record CaptureReport(string Name, string Description);
 
 internal sealed record I2cReport(string Device, string Ads1115);
 
-internal sealed record DevicesReport(IReadOnlyList<CameraReport> Cameras, bool CsiPresent, IReadOnlyList<CaptureReport> Microphones, IReadOnlyList<I2cReport> I2cBuses);
+/// <summary>The ONNX Runtime in use: <c>Library</c> is a path or "packaged"; <c>Providers</c> as in the config (tensorrt, cuda, cpu).</summary>
+internal sealed record OnnxRuntimeReport(string Library, string? Version, string ManagedVersion, IReadOnlyList<string> Providers, IReadOnlyList<string> Warnings, string? Error);
+
+/// <summary>TensorRT's own version (libnvinfer) and the GPU's name; null where there is none.</summary>
+internal sealed record AcceleratorReport(string? TensorRt, string? Gpu);
+
+internal sealed record DevicesReport(
+    IReadOnlyList<CameraReport> Cameras,
+    bool CsiPresent,
+    IReadOnlyList<CaptureReport> Microphones,
+    IReadOnlyList<I2cReport> I2cBuses,
+    OnnxRuntimeReport OnnxRuntime,
+    AcceleratorReport Accelerator);
