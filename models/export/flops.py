@@ -294,7 +294,8 @@ def self_check():
 
 
 def fmt_g(n):
-    return f"{n / 1e9:.3f}"
+    """Giga, four significant digits (the tiny packs' small models are well under 0.001 G)."""
+    return f"{n / 1e9:.4g}"
 
 
 def write_table(check, packs, out):

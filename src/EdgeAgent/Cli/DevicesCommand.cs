@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using EdgeEmotion.Runtime.Inference;
 using EdgeEmotion.Sensors.Camera;
 using EdgeEmotion.Sensors.Eda;
@@ -9,8 +10,9 @@ namespace EdgeEmotion.EdgeAgent.Cli;
 
 /// <summary>
 /// <c>edgeemo devices [--json] [--ort-library PATH]</c>: the cameras, capture devices and I2C buses
-/// this machine has, so a technician can fill the config, and the inference stack: the ONNX
-/// Runtime library with the execution providers it was built with, TensorRT's version and the GPU.
+/// this machine has, so a technician can fill the config, and the native stack: the OpenCV behind
+/// OpenCvSharpExtern (with or without GStreamer), the ONNX Runtime library with the execution
+/// providers it was built with, TensorRT's version and the GPU.
 /// A machine with none says so and exits 0.
 /// </summary>
 internal static class DevicesCommand
@@ -19,7 +21,7 @@ internal static class DevicesCommand
     {
         var json = new Option<bool>("--json") { Description = "Machine-readable output" };
         var ortLibrary = InferenceArguments.CreateOrtLibraryOption();
-        var command = new Command("devices", "List cameras (CSI/V4L2), ALSA capture devices, I2C buses with an ADS1115, and the ONNX Runtime providers, TensorRT and GPU") { json, ortLibrary };
+        var command = new Command("devices", "List cameras (CSI/V4L2), ALSA capture devices, I2C buses with an ADS1115, OpenCV's video backends, ONNX Runtime's providers, TensorRT and the GPU") { json, ortLibrary };
         command.SetAction(result =>
         {
             var output = result.InvocationConfiguration.Output;
@@ -43,6 +45,7 @@ internal static class DevicesCommand
                 CameraDevices.CsiCameraPresent(cameras),
                 AlsaDevices.ListCapture().Select(d => new CaptureReport(d.Name, d.Description)).ToList(),
                 I2cReports(),
+                ProbeOpenCv(),
                 ProbeOnnxRuntime(accelerator),
                 ToReport(accelerator));
             if (result.GetValue(json))
@@ -65,10 +68,37 @@ internal static class DevicesCommand
             output.WriteLine(report.I2cBuses.Count == 0
                 ? "i2c: none (no /dev/i2c-*)"
                 : "i2c:\n" + string.Join('\n', report.I2cBuses.Select(b => $"  {b.Device,-14} {b.Ads1115}")));
+            WriteOpenCv(output, report.OpenCv, report.CsiPresent);
             WriteInference(output, report.OnnxRuntime, report.Accelerator);
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static void WriteOpenCv(TextWriter output, OpenCvReport opencv, bool csiPresent)
+    {
+        static string YesNo(bool value) => value ? "yes" : "no";
+        output.WriteLine(opencv.Error is null
+            ? $"opencv: {opencv.Version} (GStreamer {YesNo(opencv.GStreamer)}, V4L2 {YesNo(opencv.V4l2)}, FFMPEG {YesNo(opencv.Ffmpeg)})"
+            : $"opencv: OpenCvSharpExtern cannot be loaded: {opencv.Error}");
+        if (opencv.Error is null && csiPresent && !opencv.GStreamer)
+        {
+            output.WriteLine("  warning: a CSI camera needs GStreamer: build OpenCvSharpExtern against JetPack's OpenCV (deploy/jetson/README.md)");
+        }
+    }
+
+    /// <summary>The OpenCV behind OpenCvSharpExtern and its video backends; a library that does not load is reported, not thrown.</summary>
+    internal static OpenCvReport ProbeOpenCv()
+    {
+        try
+        {
+            var build = OpenCvBuild.Detect();
+            return new OpenCvReport(OpenCvSharp.Cv2.GetVersionString(), build.HasGStreamer, build.HasV4l2, build.HasFfmpeg, null);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or TypeInitializationException or BadImageFormatException)
+        {
+            return new OpenCvReport(null, false, false, false, (e.InnerException ?? e).Message);
+        }
     }
 
     private static void WriteInference(TextWriter output, OnnxRuntimeReport ort, AcceleratorReport accelerator)
@@ -142,6 +172,9 @@ internal sealed record CaptureReport(string Name, string Description);
 
 internal sealed record I2cReport(string Device, string Ads1115);
 
+/// <summary>The OpenCV that OpenCvSharpExtern links and the video backends it was built with.</summary>
+internal sealed record OpenCvReport(string? Version, [property: JsonPropertyName("gstreamer")] bool GStreamer, bool V4l2, bool Ffmpeg, string? Error);
+
 /// <summary>The ONNX Runtime in use: <c>Library</c> is a path or "packaged"; <c>Providers</c> as in the config (tensorrt, cuda, cpu).</summary>
 internal sealed record OnnxRuntimeReport(string Library, string? Version, string ManagedVersion, IReadOnlyList<string> Providers, IReadOnlyList<string> Warnings, string? Error);
 
@@ -153,5 +186,6 @@ internal sealed record DevicesReport(
     bool CsiPresent,
     IReadOnlyList<CaptureReport> Microphones,
     IReadOnlyList<I2cReport> I2cBuses,
+    [property: JsonPropertyName("opencv")] OpenCvReport OpenCv,
     OnnxRuntimeReport OnnxRuntime,
     AcceleratorReport Accelerator);

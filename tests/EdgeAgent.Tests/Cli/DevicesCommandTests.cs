@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using EdgeEmotion.EdgeAgent.Cli;
 using EdgeEmotion.Runtime.Inference;
+using EdgeEmotion.Sensors.Camera;
 
 namespace EdgeEmotion.EdgeAgent.Tests.Cli;
 
@@ -22,6 +23,7 @@ public sealed class DevicesCommandTests
         Assert.Matches("(?m)^cameras: ", output);
         Assert.Matches("(?m)^microphones: ", output);
         Assert.Matches("(?m)^i2c: ", output);
+        Assert.Matches("(?m)^opencv: ", output);
         Assert.Matches("(?m)^tensorrt: ", output);
         Assert.Matches("(?m)^gpu: ", output);
     }
@@ -38,6 +40,19 @@ public sealed class DevicesCommandTests
     }
 
     [Fact]
+    public async Task Reports_the_opencv_behind_opencvsharpextern_and_its_video_backends()
+    {
+        var (_, output, _) = await CliRunner.RunAsync("devices");
+
+        var build = OpenCvBuild.Detect();
+        static string YesNo(bool value) => value ? "yes" : "no";
+        Assert.Contains(
+            $"opencv: {OpenCvSharp.Cv2.GetVersionString()} (GStreamer {YesNo(build.HasGStreamer)}, V4L2 {YesNo(build.HasV4l2)}, FFMPEG {YesNo(build.HasFfmpeg)})",
+            output,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Json_has_every_section()
     {
         var (code, output, _) = await CliRunner.RunAsync("devices", "--json");
@@ -48,6 +63,11 @@ public sealed class DevicesCommandTests
         {
             Assert.Equal(JsonValueKind.Array, json.RootElement.GetProperty(section).ValueKind);
         }
+
+        var opencv = json.RootElement.GetProperty("opencv");
+        Assert.Equal(OpenCvSharp.Cv2.GetVersionString(), opencv.GetProperty("version").GetString());
+        Assert.Equal(OpenCvBuild.Detect().HasGStreamer, opencv.GetProperty("gstreamer").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, opencv.GetProperty("error").ValueKind);
 
         var ort = json.RootElement.GetProperty("onnxRuntime");
         Assert.Equal("packaged", ort.GetProperty("library").GetString());
