@@ -212,7 +212,14 @@ def count_model(pack_dir, role, task, size, spec, window=None):
         macs, by_kind, activations = torch_count(model, zeros(spec["inputs"]))
     except RuntimeError as e:
         raise PackError(f"{path}: our {role} definition does not accept the manifest's input shapes: {e}") from e
-    onnx_macs, onnx_by_kind = onnx_count(onnx.load(path))
+    try:
+        proto = onnx.load(path)
+    except Exception as e:  # protobuf's DecodeError and friends: any unreadable file is the pack's problem
+        raise PackError(f"{path}: not a readable ONNX model: {e}") from e
+    try:
+        onnx_macs, onnx_by_kind = onnx_count(proto)
+    except shape_inference.InferenceError as e:
+        raise PackError(f"{path}: ONNX shape inference failed: {e}") from e
     difference = abs(macs - onnx_macs) / max(onnx_macs, 1)
     # Kind by kind as well, so that two errors cannot cancel out in the total.
     kinds_agree = all(abs(by_kind.get(k, 0) - onnx_by_kind.get(k, 0)) <= TOLERANCE * max(onnx_by_kind.get(k, 0), 1)
