@@ -8,7 +8,7 @@ RID := $(if $(filter aarch64 arm64,$(ARCH)),linux-arm64,linux-x64)
 BIN := bin
 RESULTS := TestResults
 
-.PHONY: setup build test run replay-samples models models-tiny bench clean
+.PHONY: setup build test run replay-samples models models-tiny bench flops clean
 
 setup:
 	@bash scripts/setup.sh
@@ -47,6 +47,14 @@ models-tiny: setup
 bench: build
 	@for p in models/packs/affect-full models/packs/pain-full; do \
 	  if [ -d $$p ]; then ./$(BIN)/edgeemo bench --pack $$p; else echo "$$p missing: run 'make models' first"; fi; done
+
+# MACs/FLOPs per clip of every model, counted from our PyTorch definitions and cross-checked
+# against each pack's ONNX graph; then the Jetson Orin estimates (docs/performance.md).
+FULL_PACKS := $(wildcard models/packs/affect-full models/packs/pain-full)
+flops: setup
+	$(PYTHON) models/export/flops.py $(FULL_PACKS) models/packs/affect-tiny models/packs/pain-tiny
+	@if [ -n "$(FULL_PACKS)" ]; then echo; $(PYTHON) models/export/jetson_estimate.py $(FULL_PACKS); \
+	  else echo "full packs missing: run 'make models' for their figures and the Jetson estimates"; fi
 
 clean:
 	rm -rf $(BIN) $(RESULTS)

@@ -321,10 +321,28 @@ def magnitudes(name, arrays):
 # models
 
 
-def build_visual(task, size):
+def new_model(task, role, size, window=None):
+    """One model of a pack as PyTorch initialises it under the current seed: role "visual",
+    "audio", "eda" or "fusion" (window: clips per fusion call, default the task's). The build_*
+    functions seed, calibrate and damp it; flops.py counts its operations."""
     base = SIZES[size]["base"]
+    if role == "visual":
+        return R2Plus1D18(base) if task == "affect" else R3D18(base)
+    if role == "audio":
+        return AudioResNet18(base)
+    if role == "eda":
+        return EdaCnn1d(base)
+    if role == "fusion":
+        dim = 8 * base  # the backbones' feature size (width of their last stage)
+        window = window or TASKS[task]["window"]
+        hidden = SIZES[size]["head_hidden"]
+        return AffectFusion(dim, window, hidden) if task == "affect" else PainFusion(dim, window, hidden)
+    raise ValueError(f"unknown model role {role!r}")
+
+
+def build_visual(task, size):
     torch.manual_seed(SEED + WEIGHT_SEED[(task, "visual")])
-    model = R2Plus1D18(base) if task == "affect" else R3D18(base)
+    model = new_model(task, "visual", size)
     cal = SEED + CALIB_OFFSET + WEIGHT_SEED[(task, "visual")]
     batches = [synthetic.video_clips(cal + i, batch=2) for i in range(4)]
     return damp_residual_branches(calibrate_batchnorm(model, batches))
@@ -344,9 +362,8 @@ def logmel_waveforms():
 
 
 def build_audio(size, frontend):
-    base = SIZES[size]["base"]
     torch.manual_seed(SEED + WEIGHT_SEED[("affect", "audio")])
-    model = AudioResNet18(base)
+    model = new_model("affect", "audio", size)
     cal = SEED + CALIB_OFFSET + WEIGHT_SEED[("affect", "audio")]
     n = AUDIO["segmentSamples"]
     batches = []
@@ -365,9 +382,8 @@ def build_audio(size, frontend):
 
 
 def build_eda(size):
-    base = SIZES[size]["base"]
     torch.manual_seed(SEED + WEIGHT_SEED[("pain", "eda")])
-    model = EdaCnn1d(base)
+    model = new_model("pain", "eda", size)
     cal = SEED + CALIB_OFFSET + WEIGHT_SEED[("pain", "eda")]
     batches = [synthetic.eda_segments(cal + i, batch=32) for i in range(4)]
     return calibrate_batchnorm(model, batches)
@@ -375,9 +391,9 @@ def build_eda(size):
 
 def build_fusion(task, size, dim):
     torch.manual_seed(SEED + WEIGHT_SEED[(task, "fusion")])
-    hidden = SIZES[size]["head_hidden"]
-    window = TASKS[task]["window"]
-    model = AffectFusion(dim, window, hidden) if task == "affect" else PainFusion(dim, window, hidden)
+    model = new_model(task, "fusion", size)
+    if model.jmt.dim != dim:
+        raise AssertionError(f"fusion width {model.jmt.dim} != backbone feature size {dim}")
     return model.eval()
 
 

@@ -14,10 +14,7 @@ internal sealed class InferenceArguments
         DefaultValueFactory = _ => "tensorrt,cuda,cpu",
     };
 
-    public Option<string?> OrtLibrary { get; } = new("--ort-library")
-    {
-        Description = "Path of a native libonnxruntime.so to use instead of the packaged one (Jetson TensorRT build)",
-    };
+    public Option<string?> OrtLibrary { get; } = CreateOrtLibraryOption();
 
     public Option<string?> CacheDir { get; } = new("--cache-dir")
     {
@@ -39,6 +36,12 @@ internal sealed class InferenceArguments
     public Option<bool> Verbose { get; } = new("--verbose", "-v")
     {
         Description = "Log provider selection and model loading to stderr",
+    };
+
+    /// <summary><c>--ort-library</c>, also offered alone by verbs that only report on the library (<c>devices</c>).</summary>
+    public static Option<string?> CreateOrtLibraryOption() => new("--ort-library")
+    {
+        Description = "Path of a native libonnxruntime.so to use instead of the packaged one (Jetson TensorRT build)",
     };
 
     public void AddTo(Command command)

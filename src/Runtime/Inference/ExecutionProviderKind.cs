@@ -35,6 +35,13 @@ public static class ExecutionProviderNames
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
+    /// <summary>
+    /// How a provider that ONNX Runtime lists is shown to users: the config name when EdgeEmotion
+    /// configures it ("tensorrt"), ONNX Runtime's own name otherwise ("ROCMExecutionProvider").
+    /// </summary>
+    public static string DisplayName(string ortName) =>
+        Enum.GetValues<ExecutionProviderKind>().Where(k => k.OrtName() == ortName).Select(k => k.ConfigName()).FirstOrDefault() ?? ortName;
+
     public static ExecutionProviderKind Parse(string name) => name.Trim().ToLowerInvariant() switch
     {
         "tensorrt" or "trt" => ExecutionProviderKind.TensorRt,

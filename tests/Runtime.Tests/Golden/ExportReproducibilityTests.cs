@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using EdgeEmotion.Runtime.Golden;
 using EdgeEmotion.Runtime.Packs;
 using EdgeEmotion.Tests;
@@ -13,7 +12,6 @@ namespace EdgeEmotion.Runtime.Tests.Golden;
 /// </summary>
 public sealed class ExportReproducibilityTests : IDisposable
 {
-    private const string Python = "/usr/bin/python3";
     private readonly string output = Path.Combine(Path.GetTempPath(), $"edgeemo-export-{Guid.NewGuid():N}");
 
     public void Dispose()
@@ -27,18 +25,8 @@ public sealed class ExportReproducibilityTests : IDisposable
     [Fact]
     public async Task Tiny_packs_reexport_to_the_committed_values()
     {
-        Assert.True(File.Exists(Python), $"{Python} is missing: run scripts/setup.sh (python3-torch and friends)");
-        var start = new ProcessStartInfo(Python)
-        {
-            ArgumentList = { Path.Combine(TestPaths.RepoRoot, "models", "export", "export_packs.py"), "--out", output, "--sizes", "tiny" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"export failed ({process.ExitCode}):\n{await stdout}\n{await stderr}");
+        var (code, stdout, stderr) = await PythonScript.RunAsync(PythonScript.Repo("models", "export", "export_packs.py"), "--out", output, "--sizes", "tiny");
+        Assert.True(code == 0, $"export failed ({code}):\n{stdout}\n{stderr}");
 
         foreach (var id in new[] { "affect-tiny", "pain-tiny" })
         {

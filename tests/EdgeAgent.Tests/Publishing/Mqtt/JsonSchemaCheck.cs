@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using EdgeEmotion.Tests;
 
 namespace EdgeEmotion.EdgeAgent.Tests.Publishing.Mqtt;
 
@@ -30,7 +30,7 @@ internal static class JsonSchemaCheck
         sys.exit(1 if problems else 0)
         """;
 
-    public static string SchemaPath(string name) => Path.Combine(EdgeEmotion.Tests.TestPaths.RepoRoot, "docs", "schemas", name);
+    public static string SchemaPath(string name) => Path.Combine(TestPaths.RepoRoot, "docs", "schemas", name);
 
     /// <summary>One line per violation ("message 3: scores/valence: 'x' is not of type 'number'"); empty when all are valid.</summary>
     public static async Task<IReadOnlyList<string>> ValidateAsync(string schemaName, IEnumerable<string> payloads)
@@ -40,23 +40,13 @@ internal static class JsonSchemaCheck
         {
             // Compact JSON has no raw newlines, so one message per line is unambiguous.
             await File.WriteAllLinesAsync(instances, payloads);
-            var start = new ProcessStartInfo("/usr/bin/python3")
+            var (code, stdout, stderr) = await PythonScript.RunAsync("-c", Script, SchemaPath(schemaName), instances);
+            if (code is not (0 or 1))
             {
-                ArgumentList = { "-c", Script, SchemaPath(schemaName), instances },
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            using var python = Process.Start(start) ?? throw new InvalidOperationException("python3 did not start");
-            var stdout = python.StandardOutput.ReadToEndAsync();
-            var stderr = python.StandardError.ReadToEndAsync();
-            await python.WaitForExitAsync();
-            if (python.ExitCode is not (0 or 1))
-            {
-                throw new InvalidOperationException($"The schema check itself failed ({python.ExitCode}): {await stderr}");
+                throw new InvalidOperationException($"The schema check itself failed ({code}): {stderr}");
             }
 
-            return (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            return stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         }
         finally
         {
