@@ -33,8 +33,9 @@ mkdir -p "$root"
 
 echo "publish-jetson: publishing $project ($configuration, $rid, self-contained)"
 # English only: the satellite resource folders would add a dozen languages nobody reads on a device.
+# ContinuousIntegrationBuild maps source paths to /_/, so the bundle does not depend on where the checkout is.
 "$dotnet" publish "$project" -c "$configuration" -r "$rid" --self-contained true \
-  -p:SatelliteResourceLanguages=en -o "$root/bin" -nologo -v quiet
+  -p:SatelliteResourceLanguages=en -p:ContinuousIntegrationBuild=true -o "$root/bin" -nologo -v quiet
 
 cp deploy/jetson/install.sh deploy/jetson/edgeemo.service deploy/jetson/edgeemo.json deploy/jetson/INSTALL.md "$root/"
 mkdir -p "$root/mender" "$root/docs/jetson" "$root/packs"
