@@ -8,7 +8,7 @@ RID := $(if $(filter aarch64 arm64,$(ARCH)),linux-arm64,linux-x64)
 BIN := bin
 RESULTS := TestResults
 
-.PHONY: setup build test run replay-samples models models-tiny bench flops clean
+.PHONY: setup build publish-jetson test run replay-samples models models-tiny bench flops clean
 
 setup:
 	@bash scripts/setup.sh
@@ -17,7 +17,12 @@ setup:
 build: setup
 	$(DOTNET) publish src/EdgeAgent/EdgeEmotion.EdgeAgent.csproj -c $(CONFIG) -r $(RID) --self-contained false -o $(BIN) -nologo -v quiet
 
-test: setup
+# The Jetson deploy bundle: dist/edgeemo-<version>-linux-arm64.tar.gz (deploy/jetson/INSTALL.md).
+publish-jetson: setup
+	@DOTNET=$(DOTNET) CONFIG=$(CONFIG) bash scripts/publish-jetson.sh
+
+# The bundle is built first: its check (tests/EdgeAgent.Tests/Deploy) runs in the suite.
+test: setup publish-jetson
 	@rm -rf $(RESULTS)
 	@set +e; $(DOTNET) test EdgeEmotion.sln -c $(CONFIG) -nologo --logger "trx" --logger "console;verbosity=minimal" --results-directory $(RESULTS); rc=$$?; \
 	  $(PYTHON) scripts/test-summary.py $(RESULTS); sum=$$?; \
@@ -57,5 +62,5 @@ flops: setup
 	  else echo "full packs missing: run 'make models' for their figures and the Jetson estimates"; fi
 
 clean:
-	rm -rf $(BIN) $(RESULTS)
+	rm -rf $(BIN) $(RESULTS) dist
 	$(DOTNET) clean EdgeEmotion.sln -nologo -v quiet

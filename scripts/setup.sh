@@ -17,6 +17,9 @@ packages=(
   systemd
   # the ALSA microphone source (P/Invoke to libasound.so.2; tests use its `file` PCM plugin)
   libasound2
+  # the check of the linux-arm64 bundle (make publish-jetson): its managed commands run under
+  # qemu-user with Debian's arm64 C/C++ runtime and OpenSSL (multiarch: the config check loads TLS files)
+  qemu-user-static libc6:arm64 libstdc++6:arm64 libssl3:arm64
 )
 
 missing=()
@@ -44,6 +47,14 @@ fi
 
 echo "setup: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# Foreign-architecture packages (name:arch) need that architecture enabled in dpkg first.
+for p in "${missing[@]}"; do
+  arch=${p#*:}
+  if [ "$arch" != "$p" ] && ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
+    echo "setup: enabling the $arch architecture in dpkg (multiarch)"
+    $sudo dpkg --add-architecture "$arch"
+  fi
+done
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "setup: done"
