@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace EdgeEmotion.Tests;
 
 /// <summary>
@@ -10,25 +8,10 @@ internal static class PythonScript
 {
     public const string Interpreter = "/usr/bin/python3";
 
-    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] arguments)
+    public static Task<ToolResult> RunAsync(params string[] arguments)
     {
         Assert.True(File.Exists(Interpreter), $"{Interpreter} is missing: run scripts/setup.sh (python3-torch and friends)");
-        var start = new ProcessStartInfo(Interpreter)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var python = Process.Start(start) ?? throw new InvalidOperationException($"{Interpreter} did not start");
-        var stdout = python.StandardOutput.ReadToEndAsync();
-        var stderr = python.StandardError.ReadToEndAsync();
-        await python.WaitForExitAsync();
-        return (python.ExitCode, await stdout, await stderr);
+        return ToolRun.RunAsync(Interpreter, arguments);
     }
 
     /// <summary>A script in the checkout, e.g. <c>Repo("models", "export", "flops.py")</c>.</summary>

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using EdgeEmotion.Tests;
 
 namespace EdgeEmotion.EdgeAgent.Tests.Publishing.Mqtt;
 
@@ -92,7 +93,7 @@ internal sealed class MosquittoBroker : IDisposable
     {
         var passwordFile = Path.Combine(Directory, "passwd");
         File.Delete(passwordFile);
-        await RunToolAsync("/usr/bin/mosquitto_passwd", "-b", "-c", passwordFile, user, password);
+        await ToolRun.RunCheckedAsync("/usr/bin/mosquitto_passwd", "-b", "-c", passwordFile, user, password);
     }
 
     /// <summary>Kills the broker (SIGKILL: connections drop as in a crash) and waits for it to exit.</summary>
@@ -226,24 +227,6 @@ internal sealed class MosquittoBroker : IDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    internal static async Task RunToolAsync(string tool, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(tool) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var run = Process.Start(start) ?? throw new InvalidOperationException($"{tool} did not start");
-        var stdout = run.StandardOutput.ReadToEndAsync();
-        var stderr = run.StandardError.ReadToEndAsync();
-        await run.WaitForExitAsync();
-        if (run.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{tool} {string.Join(' ', arguments)} exited with {run.ExitCode}: {await stderr}{await stdout}");
-        }
     }
 }
 

@@ -1,3 +1,5 @@
+using EdgeEmotion.Tests;
+
 namespace EdgeEmotion.EdgeAgent.Tests.Publishing.Mqtt;
 
 /// <summary>
@@ -74,5 +76,5 @@ internal sealed class TestCertificates : IDisposable
             "-out", Path.Combine(Directory, $"{name}.crt"), "-days", "2", "-extfile", extensionFile);
     }
 
-    private static Task OpenSsl(params string[] arguments) => MosquittoBroker.RunToolAsync("/usr/bin/openssl", arguments);
+    private static async Task OpenSsl(params string[] arguments) => await ToolRun.RunCheckedAsync("/usr/bin/openssl", arguments);
 }
