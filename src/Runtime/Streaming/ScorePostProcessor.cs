@@ -49,6 +49,9 @@ internal sealed class ScorePostProcessor
         return scores;
     }
 
+    /// <summary>Values the moving averages hold (bounded by smoothingFrames / hop per output).</summary>
+    public int SmoothingValues => recent.Values.Sum(q => q.Count);
+
     /// <summary>An output without scores breaks the run of values a moving average may span.</summary>
     public void Skip() => recent.Clear();
 
