@@ -20,6 +20,11 @@ public sealed class FaceCropper : IDisposable
     private readonly Mat padded;
     private readonly Mat resized;
 
+    // The scratch images wrapped once: OpenCvSharp would make a new InputArray per call.
+    private readonly InputArray grayInput;
+    private readonly InputArray smallInput;
+    private readonly InputArray paddedInput;
+
     private TrackedBox? box;
     private Size frameSize;
     private long detectionTicks;
@@ -39,6 +44,9 @@ public sealed class FaceCropper : IDisposable
         small = new Mat();
         padded = new Mat();
         resized = new Mat();
+        grayInput = InputArray.Create(gray);
+        smallInput = InputArray.Create(small);
+        paddedInput = InputArray.Create(padded);
     }
 
     /// <summary>The normalisation every write uses (also for substituted black frames).</summary>
@@ -143,6 +151,9 @@ public sealed class FaceCropper : IDisposable
         }
 
         disposed = true;
+        grayInput.Dispose();
+        smallInput.Dispose();
+        paddedInput.Dispose();
         cascade.Dispose();
         gray.Dispose();
         small.Dispose();
@@ -154,14 +165,16 @@ public sealed class FaceCropper : IDisposable
     {
         Cv2.CvtColor(bgr, gray, ColorConversionCodes.BGR2GRAY);
         var search = gray;
+        var searchInput = grayInput;
         if (bgr.Width > options.DetectionWidth)
         {
             var height = Math.Max(1, (int)Math.Round(bgr.Height * (double)options.DetectionWidth / bgr.Width));
-            Cv2.Resize(gray, small, new Size(options.DetectionWidth, height), 0, 0, InterpolationFlags.Area);
+            Cv2.Resize(grayInput, small, new Size(options.DetectionWidth, height), 0, 0, InterpolationFlags.Area);
             search = small;
+            searchInput = smallInput;
         }
 
-        Cv2.EqualizeHist(search, search);
+        Cv2.EqualizeHist(searchInput, search);
         var minSide = Math.Max(1, (int)Math.Round(options.MinFaceFraction * search.Height));
         var faces = cascade.DetectMultiScale(
             search, options.DetectorScaleFactor, options.DetectorMinNeighbors, HaarDetectionTypes.ScaleImage, new Size(minSide, minSide));
@@ -216,7 +229,7 @@ public sealed class FaceCropper : IDisposable
 
         // Area averaging when shrinking (no aliasing), bilinear when a small face is enlarged.
         var interpolation = padded.Width > Normalizer.Width ? InterpolationFlags.Area : InterpolationFlags.Linear;
-        Cv2.Resize(padded, resized, new Size(Normalizer.Width, Normalizer.Height), 0, 0, interpolation);
+        Cv2.Resize(paddedInput, resized, new Size(Normalizer.Width, Normalizer.Height), 0, 0, interpolation);
         Normalizer.WritePlanar(resized, destination, planeStride);
     }
 

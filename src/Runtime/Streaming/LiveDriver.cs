@@ -127,6 +127,10 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
         {
             to.Pipeline.Push(to.Origin == TimeSpan.Zero ? block : block with { Timestamp = block.Timestamp - to.Origin });
         }
+        else
+        {
+            block.Dispose();
+        }
     }
 
     private void PushEda(EdaSample sample)

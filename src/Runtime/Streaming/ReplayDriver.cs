@@ -60,24 +60,25 @@ public sealed partial class ReplayDriver(StreamingPipeline pipeline, ILogger<Rep
                 await AdvanceAsync(head);
             }
 
-            while (heads.Any(h => h.HasCurrent))
+            while (Earliest(heads) is { } next)
             {
-                // Earliest sample first; ties go to the modality listed first, so runs repeat exactly.
-                var next = heads.Where(h => h.HasCurrent).MinBy(h => h.Timestamp)!;
                 var timestamp = next.Timestamp;
                 MediaEnd = Max(MediaEnd, next.End);
                 next.PushCurrent();
                 await AdvanceAsync(next);
 
-                foreach (var output in pipeline.AdvanceTo(timestamp, cancellationToken))
+                // Indexed, not foreach: no enumerator per sample.
+                var outputs = pipeline.AdvanceTo(timestamp, cancellationToken);
+                for (var i = 0; i < outputs.Count; i++)
                 {
-                    yield return output;
+                    yield return outputs[i];
                 }
             }
 
-            foreach (var output in pipeline.AdvanceTo(MediaEnd, cancellationToken))
+            var last = pipeline.AdvanceTo(MediaEnd, cancellationToken);
+            for (var i = 0; i < last.Count; i++)
             {
-                yield return output;
+                yield return last[i];
             }
         }
         finally
@@ -87,6 +88,21 @@ public sealed partial class ReplayDriver(StreamingPipeline pipeline, ILogger<Rep
                 await head.DisposeAsync();
             }
         }
+    }
+
+    // Earliest sample first; ties go to the modality listed first, so runs repeat exactly.
+    private static Head? Earliest(List<Head> heads)
+    {
+        Head? earliest = null;
+        foreach (var head in heads)
+        {
+            if (head.HasCurrent && (earliest is null || head.Timestamp < earliest.Timestamp))
+            {
+                earliest = head;
+            }
+        }
+
+        return earliest;
     }
 
     private async Task AdvanceAsync(Head head)

@@ -14,7 +14,11 @@ public enum ModalityState
 }
 
 /// <summary>One modality's part in one output, with the reason when it was missing.</summary>
-public sealed record ModalityReport(ModalityState State, string? Reason = null, TimeSpan? HeldFor = null);
+public sealed record ModalityReport(ModalityState State, string? Reason = null, TimeSpan? HeldFor = null)
+{
+    /// <summary>The report of a modality with its own data: the same for every output, so made once.</summary>
+    public static ModalityReport Ok { get; } = new(ModalityState.Ok);
+}
 
 /// <summary>One pack output after post-processing: clipped to range, or a level with class probabilities.</summary>
 public sealed record ScoreValue(string Name, double Value, int? Level = null, IReadOnlyList<double>? Probabilities = null);

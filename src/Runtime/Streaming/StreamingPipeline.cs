@@ -150,8 +150,10 @@ public sealed partial class StreamingPipeline : IDisposable
         pushTicks[videoIndex] += Stopwatch.GetTimestamp() - start;
     }
 
+    /// <summary>Takes ownership of the block: its samples are copied, then it is disposed (back to its pool).</summary>
     public void Push(AudioBlock block)
     {
+        using var owned = block;
         if (audio is not null)
         {
             var start = Stopwatch.GetTimestamp();
@@ -226,7 +228,7 @@ public sealed partial class StreamingPipeline : IDisposable
                 var good = lastGood[i] ??= new LastGood(new float[feature.Length]);
                 feature.CopyTo(good.Feature);
                 good.End = end;
-                reports[name] = new ModalityReport(ModalityState.Ok);
+                reports[name] = ModalityReport.Ok;
                 anyData = true;
             }
             else if (options.For(name).Policy == MissingPolicy.Hold
