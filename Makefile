@@ -8,7 +8,7 @@ RID := $(if $(filter aarch64 arm64,$(ARCH)),linux-arm64,linux-x64)
 BIN := bin
 RESULTS := TestResults
 
-.PHONY: setup build test run replay-samples models models-tiny bench clean
+.PHONY: setup build test run replay-samples models models-tiny bench soak clean
 
 setup:
 	@bash scripts/setup.sh
@@ -47,6 +47,15 @@ models-tiny: setup
 bench: build
 	@for p in models/packs/affect-full models/packs/pain-full; do \
 	  if [ -d $$p ]; then ./$(BIN)/edgeemo bench --pack $$p; else echo "$$p missing: run 'make models' first"; fi; done
+
+# Accelerated replay soak (not part of `make test`): synthetic media as fast as it goes for
+# SOAK_MINUTES of wall time with the full affect pack (tiny if `make models` has not run);
+# samples RSS, heap and queue depths, fails if RSS or a queue keeps growing (docs/benchmarks.md).
+SOAK_MINUTES ?= 60
+SOAK_EVERY ?= 30s
+soak: build
+	@p=models/packs/affect-full; [ -d $$p ] || p=models/packs/affect-tiny; \
+	  ./$(BIN)/edgeemo bench --pack $$p --soak $(SOAK_MINUTES)m --sample-every $(SOAK_EVERY)
 
 clean:
 	rm -rf $(BIN) $(RESULTS)

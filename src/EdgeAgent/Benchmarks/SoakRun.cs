@@ -86,7 +86,7 @@ internal static class SoakRun
             outputs,
             Math.Round(outputs * rig.MediaPerOutput.TotalSeconds, 3),
             Math.Round((ProcessMemory.ResidentBytes() ?? 0) / 1048576.0, 2),
-            Math.Round(GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0, 2),
+            Math.Round(GC.GetTotalMemory(forceFullCollection: false) / 1048576.0, 2),
             GcCounts.Now(),
             new Dictionary<string, long>(StringComparer.Ordinal)
             {

@@ -93,8 +93,9 @@ internal static class BenchCommand
                     return await SoakAsync(result, sessions, rigOptions, soakOptions, settle, loggerFactory, cancellationToken);
                 }
 
-                var models = await Task.Run(() => Measure(sessions, n, w, cancellationToken), cancellationToken);
+                // The rig first: a hop the pack refuses or a missing face photo is reported before any timing.
                 await using var rig = BenchRig.Create(sessions, rigOptions, loggerFactory);
+                var models = await Task.Run(() => Measure(sessions, n, w, cancellationToken), cancellationToken);
                 var streaming = await Task.Run(
                     () => StreamBenchmark.RunAsync(rig, sessions, OutputsFor(rig, settle, allowZero: true), OutputsFor(rig, measured, allowZero: false), cancellationToken),
                     cancellationToken);
@@ -122,7 +123,8 @@ internal static class BenchCommand
         var output = result.InvocationConfiguration.Output;
         var json = result.GetValue<bool>("--json");
         await using var rig = BenchRig.Create(sessions, rigOptions, loggers);
-        soak = soak with { WarmupOutputs = OutputsFor(rig, warmupSeconds, allowZero: true) };
+        // Sampling starts once the pipeline's state has filled, so filling is not taken for growth.
+        soak = soak with { WarmupOutputs = Math.Max(OutputsFor(rig, warmupSeconds, allowZero: true), rig.OutputsToFill) };
         var progress = json ? result.InvocationConfiguration.Error : output;
         progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"soak: pack {sessions.Pack.Id}, hop {rig.Hop}, {soak.Duration.TotalMinutes:0.##} min, a sample every {soak.Interval.TotalSeconds:0.##} s"));
