@@ -45,7 +45,7 @@ internal sealed class BenchRig : IAsyncDisposable
         var edaOptions = new SyntheticEdaOptions { Seed = options.Seed, Pacing = SourcePacing.AsFastAsPossible };
         try
         {
-            // Sources first: a missing face photo is a clear error before any model work.
+            // Sources first: a missing face photo is a clear error before the pipeline is built.
             video = new SyntheticVideoSource(new SyntheticVideoOptions
             {
                 FaceImagePath = options.FaceImage,
@@ -68,7 +68,7 @@ internal sealed class BenchRig : IAsyncDisposable
         catch
         {
             Pipeline?.Dispose();
-            _ = DisposeSourcesAsync();
+            DisposeSourcesAsync().GetAwaiter().GetResult(); // synthetic sources dispose synchronously
             throw;
         }
     }

@@ -15,7 +15,6 @@ namespace EdgeEmotion.EdgeAgent.Benchmarks;
 /// </summary>
 internal static class StreamBenchmark
 {
-
     public static async Task<StreamBenchReport> RunAsync(
         BenchRig rig, PackSessions sessions, int warmupOutputs, int outputs, CancellationToken cancellationToken)
     {

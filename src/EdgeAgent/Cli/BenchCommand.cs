@@ -21,6 +21,9 @@ namespace EdgeEmotion.EdgeAgent.Cli;
 /// </summary>
 internal static class BenchCommand
 {
+    // A day of media: the per-output arrays stay small; longer runs are what --soak is for.
+    private const double MaxMediaSeconds = 86_400;
+
     public static Command Create()
     {
         var pack = new Option<string>("--pack") { Description = "The pack folder to measure", Required = true };
@@ -52,9 +55,9 @@ internal static class BenchCommand
 
             var measured = result.GetValue(seconds);
             var settle = result.GetValue(warmupSeconds);
-            if (!(measured > 0) || !(settle >= 0) || !double.IsFinite(measured) || !double.IsFinite(settle))
+            if (!(measured is > 0 and <= MaxMediaSeconds) || !(settle is >= 0 and <= MaxMediaSeconds))
             {
-                error.WriteLine("error: --seconds must be > 0 and --warmup-seconds >= 0");
+                error.WriteLine($"error: --seconds must be in (0, {MaxMediaSeconds}] and --warmup-seconds in [0, {MaxMediaSeconds}] (longer runs: --soak)");
                 return ExitCodes.Usage;
             }
 

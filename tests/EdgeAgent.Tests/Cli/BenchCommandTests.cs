@@ -124,6 +124,7 @@ public sealed class BenchCommandTests
     [Theory]
     [InlineData("--seconds", "0", "--seconds")]
     [InlineData("--warmup-seconds", "-1", "--warmup-seconds")]
+    [InlineData("--seconds", "1e9", "longer runs: --soak")]
     [InlineData("--soak", "10", "needs a unit")]
     [InlineData("--soak", "-5m", "not a positive number")]
     [InlineData("--sample-every", "0s", "not a positive number")]
