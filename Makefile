@@ -8,7 +8,7 @@ RID := $(if $(filter aarch64 arm64,$(ARCH)),linux-arm64,linux-x64)
 BIN := bin
 RESULTS := TestResults
 
-.PHONY: setup build publish-jetson test run replay-samples models models-tiny bench flops clean
+.PHONY: setup build publish-jetson test run replay-samples models models-tiny bench soak flops clean
 
 setup:
 	@bash scripts/setup.sh
@@ -60,6 +60,15 @@ flops: setup
 	$(PYTHON) models/export/flops.py $(FULL_PACKS) models/packs/affect-tiny models/packs/pain-tiny
 	@if [ -n "$(FULL_PACKS)" ]; then echo; $(PYTHON) models/export/jetson_estimate.py $(FULL_PACKS); \
 	  else echo "full packs missing: run 'make models' for their figures and the Jetson estimates"; fi
+
+# Accelerated replay soak (not part of `make test`): synthetic media as fast as it goes for
+# SOAK_MINUTES of wall time with the full affect pack (tiny if `make models` has not run);
+# samples RSS, heap and queue depths, fails if RSS or a queue keeps growing (docs/benchmarks.md).
+SOAK_MINUTES ?= 60
+SOAK_EVERY ?= 30s
+soak: build
+	@p=models/packs/affect-full; [ -d $$p ] || p=models/packs/affect-tiny; \
+	  ./$(BIN)/edgeemo bench --pack $$p --soak $(SOAK_MINUTES)m --sample-every $(SOAK_EVERY)
 
 clean:
 	rm -rf $(BIN) $(RESULTS) dist

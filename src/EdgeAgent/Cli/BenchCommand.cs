@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using EdgeEmotion.EdgeAgent.Benchmarks;
 using EdgeEmotion.Runtime.Golden;
 using EdgeEmotion.Runtime.Inference;
 using EdgeEmotion.Runtime.Packs;
@@ -11,22 +12,34 @@ using Microsoft.ML.OnnxRuntime;
 namespace EdgeEmotion.EdgeAgent.Cli;
 
 /// <summary>
-/// <c>edgeemo bench</c>: per-model latency of our run path (preallocated, pinned tensors) against
-/// a bare <see cref="InferenceSession.Run(RunOptions, IReadOnlyCollection{string}, IReadOnlyCollection{OrtValue}, IReadOnlyCollection{string})"/>
-/// that allocates its outputs, on the same session and the same inputs.
+/// <c>edgeemo bench</c>: two sections in one report. Per model, the latency of our run path
+/// (preallocated, pinned tensors) against a bare <see cref="InferenceSession.Run(RunOptions, IReadOnlyCollection{string}, IReadOnlyCollection{OrtValue}, IReadOnlyCollection{string})"/>
+/// that allocates its outputs, on the same session and inputs. Then the streaming pipeline on
+/// generated media (<see cref="StreamBenchmark"/>): per-stage latency, real-time factor, backbone
+/// runs against a naive sliding window, allocations, GC and peak RSS. <c>--soak</c> instead runs
+/// the pipeline for a wall-clock duration and judges memory and queue trends (<see cref="SoakRun"/>).
 /// </summary>
 internal static class BenchCommand
 {
+    // A day of media: the per-output arrays stay small; longer runs are what --soak is for.
+    private const double MaxMediaSeconds = 86_400;
+
     public static Command Create()
     {
         var pack = new Option<string>("--pack") { Description = "The pack folder to measure", Required = true };
         var iterations = new Option<int>("--iterations", "-n") { Description = "Timed runs per path and model", DefaultValueFactory = _ => 30 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed runs per path before timing", DefaultValueFactory = _ => 3 };
+        var hop = new Option<int?>("--hop") { Description = "Frames between outputs of the streaming run (must divide the pack's clip spacing; default: the spacing)" };
+        var seconds = new Option<double>("--seconds") { Description = "Seconds of generated media the streaming run measures", DefaultValueFactory = _ => 30 };
+        var warmupSeconds = new Option<double>("--warmup-seconds") { Description = "Seconds of generated media streamed before measuring", DefaultValueFactory = _ => 5 };
+        var soak = new Option<string?>("--soak") { Description = "Instead of the benchmark, stream for this long (e.g. 60m) and judge RSS and queue trends; exit 1 if they grow" };
+        var sampleEvery = new Option<string>("--sample-every") { Description = "How often the soak samples memory and queues", DefaultValueFactory = _ => "30s" };
+        var maxRssSlope = new Option<double>("--max-rss-slope") { Description = "Soak fails when RSS rises faster than this many MB per hour (beyond the noise floor)", DefaultValueFactory = _ => new SoakThresholds().MaxRssSlopeMbPerHour };
         var json = new Option<bool>("--json") { Description = "Machine-readable output" };
         var inference = new InferenceArguments();
-        var command = new Command("bench", "Measure per-model latency and the overhead of EdgeEmotion's run path over a bare ONNX Runtime call")
+        var command = new Command("bench", "Measure per-model latency against bare ONNX Runtime, then the streaming pipeline on generated media (or soak it with --soak)")
         {
-            pack, iterations, warmup, json,
+            pack, iterations, warmup, hop, seconds, warmupSeconds, soak, sampleEvery, maxRssSlope, json,
         };
         inference.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
@@ -40,6 +53,33 @@ internal static class BenchCommand
                 return ExitCodes.Usage;
             }
 
+            var measured = result.GetValue(seconds);
+            var settle = result.GetValue(warmupSeconds);
+            if (!(measured is > 0 and <= MaxMediaSeconds) || !(settle is >= 0 and <= MaxMediaSeconds))
+            {
+                error.WriteLine($"error: --seconds must be in (0, {MaxMediaSeconds}] and --warmup-seconds in [0, {MaxMediaSeconds}] (longer runs: --soak)");
+                return ExitCodes.Usage;
+            }
+
+            SoakOptions? soakOptions = null;
+            if (result.GetValue(soak) is { } soakText)
+            {
+                if (!DurationArgument.TryParse(soakText, out var duration, out var problem)
+                    || !DurationArgument.TryParse(result.GetValue(sampleEvery), out var interval, out problem))
+                {
+                    error.WriteLine($"error: --soak/--sample-every: {problem}");
+                    return ExitCodes.Usage;
+                }
+
+                if (!(result.GetValue(maxRssSlope) > 0))
+                {
+                    error.WriteLine("error: --max-rss-slope must be > 0 MB per hour");
+                    return ExitCodes.Usage;
+                }
+
+                soakOptions = new SoakOptions(duration, interval, 0, new SoakThresholds { MaxRssSlopeMbPerHour = result.GetValue(maxRssSlope) });
+            }
+
             if (!inference.TryBuild(result, out var options))
             {
                 return ExitCodes.Usage;
@@ -50,11 +90,27 @@ internal static class BenchCommand
             {
                 var loaded = ModelPackLoader.Load(result.GetValue(pack)!);
                 using var sessions = PackSessions.Open(loaded, new ModelSessionFactory(options, loggerFactory.CreateLogger<ModelSessionFactory>()));
-                var report = await Task.Run(() => Measure(sessions, n, w, cancellationToken), cancellationToken);
-                Write(result, report);
+                var rigOptions = new BenchRigOptions { Hop = result.GetValue(hop) };
+                if (soakOptions is not null)
+                {
+                    return await SoakAsync(result, sessions, rigOptions, soakOptions, settle, loggerFactory, cancellationToken);
+                }
+
+                // The rig first: a hop the pack refuses or a missing face photo is reported before any timing.
+                await using var rig = BenchRig.Create(sessions, rigOptions, loggerFactory);
+                var models = await Task.Run(() => Measure(sessions, n, w, cancellationToken), cancellationToken);
+                var streaming = await Task.Run(
+                    () => StreamBenchmark.RunAsync(rig, sessions, OutputsFor(rig, settle, allowZero: true), OutputsFor(rig, measured, allowZero: false), cancellationToken),
+                    cancellationToken);
+                Write(result, models with { Streaming = streaming });
                 return ExitCodes.Ok;
             }
-            catch (Exception e) when (e is ModelPackException or ExecutionProviderException)
+            catch (ArgumentException e)
+            {
+                error.WriteLine($"error: {e.Message}");
+                return ExitCodes.Usage;
+            }
+            catch (Exception e) when (e is ModelPackException or ExecutionProviderException or FileNotFoundException or InvalidDataException or IOException)
             {
                 error.WriteLine($"error: {e.Message}");
                 return ExitCodes.Failed;
@@ -62,6 +118,35 @@ internal static class BenchCommand
         });
         return command;
     }
+
+    private static async Task<int> SoakAsync(
+        ParseResult result, PackSessions sessions, BenchRigOptions rigOptions, SoakOptions soak, double warmupSeconds,
+        ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var output = result.InvocationConfiguration.Output;
+        var json = result.GetValue<bool>("--json");
+        await using var rig = BenchRig.Create(sessions, rigOptions, loggers);
+        // Sampling starts once the pipeline's state has filled, so filling is not taken for growth.
+        soak = soak with { WarmupOutputs = Math.Max(OutputsFor(rig, warmupSeconds, allowZero: true), rig.OutputsToFill) };
+        var progress = json ? result.InvocationConfiguration.Error : output;
+        progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"soak: pack {sessions.Pack.Id}, hop {rig.Hop}, {soak.Duration.TotalMinutes:0.##} min, a sample every {soak.Interval.TotalSeconds:0.##} s"));
+        var report = await Task.Run(() => SoakRun.RunAsync(rig, soak, progress, cancellationToken), cancellationToken);
+        if (json)
+        {
+            output.WriteLine(JsonSerializer.Serialize(report, CliJsonContext.Default.SoakReport));
+        }
+        else
+        {
+            WriteSoak(output, report);
+        }
+
+        return report.Passed ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
+    // Whole outputs covering at least the given media seconds.
+    private static int OutputsFor(BenchRig rig, double mediaSeconds, bool allowZero) =>
+        Math.Max(allowZero ? 0 : 1, (int)Math.Ceiling((mediaSeconds / rig.MediaPerOutput.TotalSeconds) - 1e-9));
 
     internal static BenchReport Measure(PackSessions sessions, int iterations, int warmup, CancellationToken cancellationToken)
     {
@@ -72,7 +157,7 @@ internal static class BenchCommand
             models.Add(MeasureModel(session, iterations, warmup, cancellationToken));
         }
 
-        return new BenchReport(sessions.Pack.Id, OnnxRuntimeLibrary.Version, Environment.ProcessorCount, models);
+        return new BenchReport(sessions.Pack.Id, OnnxRuntimeLibrary.Version, Environment.ProcessorCount, models, Streaming: null);
     }
 
     private static BenchModelReport MeasureModel(ModelSession session, int iterations, int warmup, CancellationToken cancellationToken)
@@ -119,14 +204,14 @@ internal static class BenchCommand
                 }
             }
 
-            var oursMedian = Percentile(ours, 0.5);
-            var bareMedian = Percentile(bare, 0.5);
+            var oursMedian = Percentiles.Of(ours, 0.5);
+            var bareMedian = Percentiles.Of(bare, 0.5);
             return new BenchModelReport(
                 session.Name,
                 session.Provider.ConfigName(),
                 iterations,
                 oursMedian,
-                Percentile(ours, 0.95),
+                Percentiles.Of(ours, 0.95),
                 ours.Average(),
                 bareMedian,
                 bare.Average(),
@@ -175,15 +260,6 @@ internal static class BenchCommand
         }
     }
 
-    private static double Percentile(double[] values, double q)
-    {
-        var sorted = values.Order().ToArray();
-        var position = q * (sorted.Length - 1);
-        var lower = (int)Math.Floor(position);
-        var upper = (int)Math.Ceiling(position);
-        return sorted[lower] + ((sorted[upper] - sorted[lower]) * (position - lower));
-    }
-
     private static void Write(ParseResult result, BenchReport report)
     {
         var output = result.InvocationConfiguration.Output;
@@ -199,6 +275,45 @@ internal static class BenchCommand
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {m.Model,-8} {m.Provider,-8} {m.Iterations,4} {m.MedianMs,10:F3} {m.P95Ms,9:F3} {m.BareMedianMs,12:F3} {m.OverheadPercent,8:+0.0;-0.0}% {m.AllocatedBytesPerRun,9} B {m.BareAllocatedBytesPerRun,13} B"));
+        }
+
+        if (report.Streaming is { } s)
+        {
+            WriteStreaming(output, s);
+        }
+    }
+
+    private static void WriteStreaming(TextWriter output, StreamBenchReport s)
+    {
+        var c = CultureInfo.InvariantCulture;
+        output.WriteLine(string.Create(c,
+            $"streaming on generated media: hop {s.HopFrames} frames at {s.FrameRate:0.##} fps, {s.Outputs} outputs measured after {s.WarmupOutputs} warm-up"));
+        output.WriteLine(string.Create(c,
+            $"  real-time factor {s.RealTimeFactor:F2} ({s.MediaSeconds:F1} s of media in {s.ComputeSeconds:F2} s)"));
+        output.WriteLine($"  {"stage",-22} {"median ms",10} {"p99 ms",9} {"mean ms",9}");
+        foreach (var (stage, t) in s.Stages)
+        {
+            output.WriteLine(string.Create(c, $"  {stage,-22} {t.MedianMs,10:F3} {t.P99Ms,9:F3} {t.MeanMs,9:F3}"));
+        }
+
+        output.WriteLine(string.Create(c,
+            $"  backbone runs per output: {string.Join(", ", s.BackboneRunsPerOutput.Select(r => $"{r.Key} {r.Value:F2}"))} (naive sliding window: {s.NaiveBackboneRunsPerOutput} each); fusion runs {s.FusionRunsPerOutput:F2}, face detections {s.FaceDetectionsPerOutput:F2} per output"));
+        var a = s.AllocatedBytesByPart;
+        output.WriteLine(string.Create(c,
+            $"  managed bytes per output: {a.Total} (sources {a.Sources}, pipeline {a.Pipeline}, publish {a.Publish}); GC gen0/1/2 {s.GcCollections.Gen0}/{s.GcCollections.Gen1}/{s.GcCollections.Gen2}; peak RSS {(s.PeakRssBytes is { } peak ? $"{peak / 1048576.0:F1} MB" : "unknown")}"));
+        output.WriteLine($"  statuses: {string.Join(", ", s.Statuses.Select(p => $"{p.Key} {p.Value}"))}; providers: {string.Join(", ", s.Providers.Select(p => $"{p.Key}={p.Value}"))}");
+    }
+
+    private static void WriteSoak(TextWriter output, SoakReport r)
+    {
+        var c = CultureInfo.InvariantCulture;
+        output.WriteLine(string.Create(c,
+            $"soak {(r.Passed ? "passed" : "FAILED")}: {r.Outputs} outputs, {r.MediaSeconds:F0} s of media in {r.DurationSeconds:F0} s (real-time factor {r.RealTimeFactor:F2})"));
+        output.WriteLine(string.Create(c,
+            $"  slopes per hour: RSS {r.RssSlopeMbPerHour:+0.00;-0.00} MB, managed heap {r.ManagedHeapSlopeMbPerHour:+0.00;-0.00} MB, {string.Join(", ", r.DepthSlopesPerHour.Select(d => $"{d.Key} {d.Value:+0.###;-0.###;0}"))}"));
+        foreach (var problem in r.Problems)
+        {
+            output.WriteLine($"  problem: {problem}");
         }
     }
 }

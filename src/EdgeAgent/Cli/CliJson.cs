@@ -69,7 +69,13 @@ internal sealed record BenchModelReport(
     long AllocatedBytesPerRun,
     long BareAllocatedBytesPerRun);
 
-internal sealed record BenchReport(string Pack, string OrtVersion, int ProcessorCount, IReadOnlyList<BenchModelReport> Models);
+/// <summary><c>edgeemo bench --json</c>: the per-model section (camelCase, as before) and the streaming section (snake_case).</summary>
+internal sealed record BenchReport(
+    string Pack,
+    string OrtVersion,
+    int ProcessorCount,
+    IReadOnlyList<BenchModelReport> Models,
+    EdgeEmotion.EdgeAgent.Benchmarks.StreamBenchReport? Streaming);
 
 internal sealed record CalibrateEdaReport(
     bool Ok,
@@ -91,6 +97,7 @@ internal sealed record CalibrateEdaReport(
 [JsonSerializable(typeof(WarmupReport))]
 [JsonSerializable(typeof(IReadOnlyList<PackListEntry>))]
 [JsonSerializable(typeof(BenchReport))]
+[JsonSerializable(typeof(EdgeEmotion.EdgeAgent.Benchmarks.SoakReport))]
 [JsonSerializable(typeof(DevicesReport))]
 [JsonSerializable(typeof(CalibrateEdaReport))]
 [JsonSerializable(typeof(InstallReport))]

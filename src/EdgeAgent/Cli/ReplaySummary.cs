@@ -13,6 +13,7 @@ internal sealed class ReplaySummary(PackManifest manifest)
     private readonly Dictionary<string, double> backbone = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> statuses = new(StringComparer.Ordinal);
     private double fusion;
+    private double faceDetection;
     private double total;
     private int outputs;
 
@@ -36,6 +37,7 @@ internal sealed class ReplaySummary(PackManifest manifest)
         }
 
         fusion += output.Latency.FusionMs;
+        faceDetection += output.Latency.FaceDetectionMs;
         total += output.Latency.TotalMs;
     }
 
@@ -57,7 +59,8 @@ internal sealed class ReplaySummary(PackManifest manifest)
         error.WriteLine(string.Create(c, $"  fusion runs {counters.FusionRuns}, mean {(outputs == 0 ? 0 : fusion / outputs):F2} ms; mean total per output {(outputs == 0 ? 0 : total / outputs):F2} ms"));
         if (counters.VideoFramesReceived > 0)
         {
-            error.WriteLine($"  video: {counters.VideoFramesReceived} frames decoded, {counters.VideoSlots} frame slots, {counters.FaceDetections} face detections");
+            error.WriteLine(string.Create(c,
+                $"  video: {counters.VideoFramesReceived} frames decoded, {counters.VideoSlots} frame slots, {counters.FaceDetections} face detections, mean {(outputs == 0 ? 0 : faceDetection / outputs):F2} ms of detection per output"));
         }
 
         foreach (var failure in driver.Failures)

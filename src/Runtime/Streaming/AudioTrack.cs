@@ -20,6 +20,7 @@ internal sealed class AudioTrack : IModalityTrack
     private readonly long contiguityTolerance;
     private AudioResampler? resampler;
     private int resamplerRate;
+    private float[] resampled = [];
     private long written;
     private bool started;
     private string? endedReason = MissingReasons.NoSource;
@@ -55,7 +56,14 @@ internal sealed class AudioTrack : IModalityTrack
                 resamplerRate = block.SampleRate;
             }
 
-            samples = resampler.Process(block.Samples);
+            // One scratch buffer, grown to the longest block seen: nothing is allocated per block.
+            var room = resampler.MaxOutputLength(block.Samples.Length);
+            if (resampled.Length < room)
+            {
+                resampled = new float[room];
+            }
+
+            samples = resampled.AsSpan(0, resampler.Process(block.Samples, resampled));
         }
 
         var start = (long)Math.Round(block.Timestamp.TotalSeconds * spec.SampleRate);

@@ -11,6 +11,9 @@ internal sealed class FeatureHistory(int capacity, int dimension)
 
     public int Dimension { get; } = dimension;
 
+    /// <summary>Clips held (at most the capacity).</summary>
+    public int Count => clips.Count(c => c >= 0);
+
     /// <summary>The row for a clip, to write its feature into.</summary>
     public Span<float> Store(long clip)
     {

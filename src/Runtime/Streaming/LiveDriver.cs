@@ -127,6 +127,10 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
         {
             to.Pipeline.Push(to.Origin == TimeSpan.Zero ? block : block with { Timestamp = block.Timestamp - to.Origin });
         }
+        else
+        {
+            block.Dispose();
+        }
     }
 
     private void PushEda(EdaSample sample)
@@ -182,10 +186,9 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
                 BeginSwap();
-                var pending = new List<(TimeSpan Time, int Order, Action Push)>();
-                foreach (var (buffer, order) in buffers.Select((b, i) => (b, i)))
+                foreach (var buffer in buffers)
                 {
-                    buffer.Drain(pending, order);
+                    buffer.Drain();
                     if (buffer.Finished && !buffer.Reported)
                     {
                         buffer.Reported = true;
@@ -193,9 +196,11 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
                     }
                 }
 
-                foreach (var (_, _, push) in pending.OrderBy(p => p.Time).ThenBy(p => p.Order))
+                // Each buffer holds its source's samples in time order: merging them is a stable
+                // sort by time (ties to the modality listed first), with nothing allocated per tick.
+                while (Earliest() is { } next)
                 {
-                    push();
+                    next.PushNext();
                 }
 
                 var now = clock.GetElapsedTime(start) - options.SourceLatency;
@@ -226,6 +231,20 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
 
         // Samples per second of the modality times the buffer length.
         int Capacity(double perSecond) => Math.Max(4, (int)Math.Ceiling(perSecond * options.BufferLength.TotalSeconds));
+    }
+
+    private Buffered? Earliest()
+    {
+        Buffered? earliest = null;
+        foreach (var buffer in buffers)
+        {
+            if (buffer.HasNext && (earliest is null || buffer.NextTime < earliest.NextTime))
+            {
+                earliest = buffer;
+            }
+        }
+
+        return earliest;
     }
 
     private async Task PumpAsync(Buffered buffer, CancellationToken cancellationToken)
@@ -274,7 +293,14 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
 
         public abstract Task PumpAsync(CancellationToken cancellationToken);
 
-        public abstract void Drain(List<(TimeSpan Time, int Order, Action Push)> into, int order);
+        /// <summary>Takes what the buffer holds, to be pushed in order with <see cref="PushNext"/>.</summary>
+        public abstract void Drain();
+
+        public abstract bool HasNext { get; }
+
+        public abstract TimeSpan NextTime { get; }
+
+        public abstract void PushNext();
 
         public abstract ValueTask DisposeSourceAsync();
 
@@ -285,8 +311,13 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
         : Buffered(kind)
     {
         private readonly SampleBuffer<T> buffer = new(capacity);
+        private readonly Queue<T> drained = new();
 
         public override long Dropped => buffer.Dropped;
+
+        public override bool HasNext => drained.Count > 0;
+
+        public override TimeSpan NextTime => timestamp(drained.Peek());
 
         public override async Task PumpAsync(CancellationToken cancellationToken)
         {
@@ -296,19 +327,21 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
             }
         }
 
-        public override void Drain(List<(TimeSpan Time, int Order, Action Push)> into, int order)
+        public override void Drain()
         {
             while (buffer.TryRead(out var sample))
             {
-                into.Add((timestamp(sample), order, () => push(sample)));
+                drained.Enqueue(sample);
             }
         }
+
+        public override void PushNext() => push(drained.Dequeue());
 
         public override ValueTask DisposeSourceAsync() => source.DisposeAsync();
 
         public override void DisposeLeftovers()
         {
-            while (buffer.TryRead(out var sample))
+            while (drained.TryDequeue(out var sample) || buffer.TryRead(out sample))
             {
                 (sample as IDisposable)?.Dispose();
             }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using EdgeEmotion.Runtime.Packs;
 using EdgeEmotion.Runtime.Sources;
@@ -17,8 +18,17 @@ public sealed partial class ReplayDriver(StreamingPipeline pipeline, ILogger<Rep
     /// <summary>Sources that failed part-way (their modality was substituted or held from then on).</summary>
     public IReadOnlyList<string> Failures => failures;
 
+    // Time and managed bytes each source has spent producing samples (decoding, generating), by modality kind.
+    private readonly Dictionary<string, SourceCost> costs = new(StringComparer.Ordinal);
+
     /// <summary>Media time covered: the end of the latest sample of any source.</summary>
     public TimeSpan MediaEnd { get; private set; }
+
+    /// <summary>
+    /// What the source of a modality kind has cost so far: the time inside its reads (decoding a
+    /// file, generating synthetic media) and the managed bytes they allocated on the driving thread.
+    /// </summary>
+    public SourceCost CostOf(string modalityKind) => costs.GetValueOrDefault(modalityKind);
 
     public async IAsyncEnumerable<ScoreOutput> RunAsync(
         ISampleSource<VideoFrame>? video,
@@ -50,24 +60,25 @@ public sealed partial class ReplayDriver(StreamingPipeline pipeline, ILogger<Rep
                 await AdvanceAsync(head);
             }
 
-            while (heads.Any(h => h.HasCurrent))
+            while (Earliest(heads) is { } next)
             {
-                // Earliest sample first; ties go to the modality listed first, so runs repeat exactly.
-                var next = heads.Where(h => h.HasCurrent).MinBy(h => h.Timestamp)!;
                 var timestamp = next.Timestamp;
                 MediaEnd = Max(MediaEnd, next.End);
                 next.PushCurrent();
                 await AdvanceAsync(next);
 
-                foreach (var output in pipeline.AdvanceTo(timestamp, cancellationToken))
+                // Indexed, not foreach: no enumerator per sample.
+                var outputs = pipeline.AdvanceTo(timestamp, cancellationToken);
+                for (var i = 0; i < outputs.Count; i++)
                 {
-                    yield return output;
+                    yield return outputs[i];
                 }
             }
 
-            foreach (var output in pipeline.AdvanceTo(MediaEnd, cancellationToken))
+            var last = pipeline.AdvanceTo(MediaEnd, cancellationToken);
+            for (var i = 0; i < last.Count; i++)
             {
-                yield return output;
+                yield return last[i];
             }
         }
         finally
@@ -79,8 +90,26 @@ public sealed partial class ReplayDriver(StreamingPipeline pipeline, ILogger<Rep
         }
     }
 
+    // Earliest sample first; ties go to the modality listed first, so runs repeat exactly.
+    private static Head? Earliest(List<Head> heads)
+    {
+        Head? earliest = null;
+        foreach (var head in heads)
+        {
+            if (head.HasCurrent && (earliest is null || head.Timestamp < earliest.Timestamp))
+            {
+                earliest = head;
+            }
+        }
+
+        return earliest;
+    }
+
     private async Task AdvanceAsync(Head head)
     {
+        var started = Stopwatch.GetTimestamp();
+        var thread = Environment.CurrentManagedThreadId;
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
         try
         {
             if (!await head.MoveNextAsync())
@@ -93,6 +122,13 @@ public sealed partial class ReplayDriver(StreamingPipeline pipeline, ILogger<Rep
             failures.Add(e.Message);
             LogSourceFailed(e, head.Kind);
             pipeline.MarkEnded(head.Kind, "source error");
+        }
+        finally
+        {
+            // A source that really waited may resume on another thread: its bytes are then not ours to count.
+            var bytes = Environment.CurrentManagedThreadId == thread ? GC.GetAllocatedBytesForCurrentThread() - allocated : 0;
+            var cost = costs.GetValueOrDefault(head.Kind);
+            costs[head.Kind] = new SourceCost(cost.Time + Stopwatch.GetElapsedTime(started), cost.AllocatedBytes + bytes);
         }
     }
 
@@ -153,3 +189,6 @@ public sealed partial class ReplayDriver(StreamingPipeline pipeline, ILogger<Rep
         }
     }
 }
+
+/// <summary>What a replay source has cost: time inside its reads and the managed bytes they allocated.</summary>
+public readonly record struct SourceCost(TimeSpan Time, long AllocatedBytes);

@@ -14,17 +14,30 @@ public enum ModalityState
 }
 
 /// <summary>One modality's part in one output, with the reason when it was missing.</summary>
-public sealed record ModalityReport(ModalityState State, string? Reason = null, TimeSpan? HeldFor = null);
+public sealed record ModalityReport(ModalityState State, string? Reason = null, TimeSpan? HeldFor = null)
+{
+    /// <summary>The report of a modality with its own data: the same for every output, so made once.</summary>
+    public static ModalityReport Ok { get; } = new(ModalityState.Ok);
+}
 
 /// <summary>One pack output after post-processing: clipped to range, or a level with class probabilities.</summary>
 public sealed record ScoreValue(string Name, double Value, int? Level = null, IReadOnlyList<double>? Probabilities = null);
 
-/// <summary>Wall-clock milliseconds spent on one output, per stage.</summary>
+/// <summary>
+/// Wall-clock milliseconds spent on one output, per stage. Work done as samples arrive (frozen-frame
+/// checks, face detection and crops, resampling, EDA filtering) counts toward the next output:
+/// <see cref="PreprocessMs"/> holds it without face detection, which is <see cref="FaceDetectionMs"/>;
+/// <see cref="TotalMs"/> holds all of it.
+/// </summary>
 public sealed record StageLatency(
     IReadOnlyDictionary<string, double> PreprocessMs,
     IReadOnlyDictionary<string, double> BackboneMs,
     double FusionMs,
-    double TotalMs);
+    double TotalMs)
+{
+    /// <summary>The face detector's share of the visual preprocessing (0 without video).</summary>
+    public double FaceDetectionMs { get; init; }
+}
 
 /// <summary>
 /// The result for the newest clip: scores (null when every modality is missing: nothing is

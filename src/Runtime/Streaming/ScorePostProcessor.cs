@@ -36,7 +36,12 @@ internal sealed class ScorePostProcessor
                     var logits = values.Slice((window - 1) * classes, classes);
                     var probabilities = Softmax(logits);
                     var level = Array.IndexOf(probabilities, probabilities.Max());
-                    var expected = probabilities.Select((p, i) => p * i).Sum();
+                    var expected = 0.0;
+                    for (var i = 0; i < probabilities.Length; i++)
+                    {
+                        expected += probabilities[i] * i;
+                    }
+
                     scores.Add(new ScoreValue(output.Name, Smooth(output, expected), level, probabilities));
                     break;
                 default:
@@ -48,6 +53,9 @@ internal sealed class ScorePostProcessor
 
         return scores;
     }
+
+    /// <summary>Values the moving averages hold (bounded by smoothingFrames / hop per output).</summary>
+    public int SmoothingValues => recent.Values.Sum(q => q.Count);
 
     /// <summary>An output without scores breaks the run of values a moving average may span.</summary>
     public void Skip() => recent.Clear();
@@ -71,7 +79,14 @@ internal sealed class ScorePostProcessor
             queue.Dequeue();
         }
 
-        return queue.Average();
+        // In queue order, as Enumerable.Average adds them: the same bits, without an enumerator.
+        var sum = 0.0;
+        foreach (var v in queue)
+        {
+            sum += v;
+        }
+
+        return sum / queue.Count;
     }
 
     private static double[] Softmax(ReadOnlySpan<float> logits)

@@ -26,8 +26,14 @@ public sealed partial class StreamingPipeline : IDisposable
     private readonly FeatureHistory[] histories;
     private readonly LastGood?[] lastGood;
     private readonly float[]?[] substitutes;
+    private readonly ModelSession[] backbones;
+    private readonly int[] fusionSources;
     private readonly long[] backboneRuns;
     private readonly long[] substituteRuns;
+    private readonly long[] pushTicks;
+    private readonly int videoIndex = -1;
+    private readonly int audioIndex = -1;
+    private readonly int edaIndex = -1;
     private readonly int clipStride;
     private readonly ScorePostProcessor post;
     private readonly VideoTrack? video;
@@ -36,6 +42,7 @@ public sealed partial class StreamingPipeline : IDisposable
     private long nextClip;
     private long fusionRuns;
     private long noSignal;
+    private TimeSpan detectionReported;
 
     /// <param name="edaInputSampleRate">The EDA source's rate (its filter is designed for it); required when the pack has EDA.</param>
     public StreamingPipeline(PackSessions sessions, StreamingOptions options, ILogger<StreamingPipeline> logger,
@@ -61,6 +68,19 @@ public sealed partial class StreamingPipeline : IDisposable
             for (var i = 0; i < modalities.Length; i++)
             {
                 var m = modalities[i];
+                switch (m.Kind)
+                {
+                    case ModalityKinds.Video:
+                        videoIndex = i;
+                        break;
+                    case ModalityKinds.Audio:
+                        audioIndex = i;
+                        break;
+                    case ModalityKinds.Eda:
+                        edaIndex = i;
+                        break;
+                }
+
                 tracks[i] = m.Kind switch
                 {
                     ModalityKinds.Video => video = new VideoTrack(m.Name, m.Video!, schedule, options, new FaceCropper(m.Video!, faceOptions ?? new FaceCropOptions())),
@@ -85,8 +105,11 @@ public sealed partial class StreamingPipeline : IDisposable
         histories = modalities.Select(_ => new FeatureHistory(historyLength, manifest.Fusion.FeatureDim)).ToArray();
         lastGood = new LastGood?[modalities.Length];
         substitutes = new float[]?[modalities.Length];
+        backbones = modalities.Select(m => sessions.Backbones[m.Name]).ToArray();
+        fusionSources = manifest.Fusion.Inputs.Select(input => Array.FindIndex(modalities, m => m.Name == input.Modality)).ToArray();
         backboneRuns = new long[modalities.Length];
         substituteRuns = new long[modalities.Length];
+        pushTicks = new long[modalities.Length];
         post = new ScorePostProcessor(manifest, options.Smooth ? hop : null);
         LogStarted(manifest.Id, hop, clipStride, manifest.Fusion.Window);
     }
@@ -103,6 +126,16 @@ public sealed partial class StreamingPipeline : IDisposable
         video?.FaceDetections ?? 0,
         noSignal);
 
+    /// <summary>What the pipeline holds between clips; every one stays bounded however long it runs (the soak checks).</summary>
+    public PipelineDepths Depths => new(
+        video?.SlotsHeld ?? 0,
+        video?.PooledCrops ?? 0,
+        histories.Sum(h => h.Count),
+        post.SmoothingValues);
+
+    // Work done on arrival (frozen-frame check, face detection and crop, resampling, EDA
+    // filtering) is timed here and charged to the next output, so its latency shows all of it.
+
     /// <summary>Takes ownership of the frame.</summary>
     public void Push(VideoFrame frame)
     {
@@ -112,12 +145,32 @@ public sealed partial class StreamingPipeline : IDisposable
             return;
         }
 
+        var start = Stopwatch.GetTimestamp();
         video.Push(frame);
+        pushTicks[videoIndex] += Stopwatch.GetTimestamp() - start;
     }
 
-    public void Push(AudioBlock block) => audio?.Push(block);
+    /// <summary>Takes ownership of the block: its samples are copied, then it is disposed (back to its pool).</summary>
+    public void Push(AudioBlock block)
+    {
+        using var owned = block;
+        if (audio is not null)
+        {
+            var start = Stopwatch.GetTimestamp();
+            audio.Push(block);
+            pushTicks[audioIndex] += Stopwatch.GetTimestamp() - start;
+        }
+    }
 
-    public void Push(EdaSample sample) => eda?.Push(sample);
+    public void Push(EdaSample sample)
+    {
+        if (eda is not null)
+        {
+            var start = Stopwatch.GetTimestamp();
+            eda.Push(sample);
+            pushTicks[edaIndex] += Stopwatch.GetTimestamp() - start;
+        }
+    }
 
     /// <summary>A source ended or failed: its modality is missing from here on, for this reason.</summary>
     public void MarkEnded(string modalityKind, string reason)
@@ -148,21 +201,25 @@ public sealed partial class StreamingPipeline : IDisposable
 
     private ScoreOutput ScoreClip(long clip, CancellationToken cancellationToken)
     {
-        var total = Stopwatch.StartNew();
+        var started = Stopwatch.GetTimestamp();
+        var arrivals = 0L;
         var end = schedule.EndTime(clip);
-        var reports = new Dictionary<string, ModalityReport>(StringComparer.Ordinal);
-        var preprocessMs = new Dictionary<string, double>(StringComparer.Ordinal);
-        var backboneMs = new Dictionary<string, double>(StringComparer.Ordinal);
+        var reports = new Dictionary<string, ModalityReport>(modalities.Length, StringComparer.Ordinal);
+        var preprocessMs = new Dictionary<string, double>(modalities.Length, StringComparer.Ordinal);
+        var backboneMs = new Dictionary<string, double>(modalities.Length, StringComparer.Ordinal);
+        var anyData = false;
         for (var i = 0; i < modalities.Length; i++)
         {
             var name = modalities[i].Name;
-            var backbone = sessions.Backbones[name];
+            var backbone = backbones[i];
             var feature = histories[i].Store(clip);
 
-            var stage = Stopwatch.StartNew();
+            var stage = Stopwatch.GetTimestamp();
             var reason = tracks[i].Prepare(clip, end, backbone.Input(0));
-            preprocessMs[name] = stage.Elapsed.TotalMilliseconds;
-            stage.Restart();
+            var prepared = Stopwatch.GetTimestamp();
+            preprocessMs[name] = Stopwatch.GetElapsedTime(stage, prepared + pushTicks[i]).TotalMilliseconds;
+            arrivals += pushTicks[i];
+            pushTicks[i] = 0;
             if (reason is null)
             {
                 backbone.Run(cancellationToken);
@@ -171,7 +228,8 @@ public sealed partial class StreamingPipeline : IDisposable
                 var good = lastGood[i] ??= new LastGood(new float[feature.Length]);
                 feature.CopyTo(good.Feature);
                 good.End = end;
-                reports[name] = new ModalityReport(ModalityState.Ok);
+                reports[name] = ModalityReport.Ok;
+                anyData = true;
             }
             else if (options.For(name).Policy == MissingPolicy.Hold
                      && lastGood[i] is { } held
@@ -179,6 +237,7 @@ public sealed partial class StreamingPipeline : IDisposable
             {
                 held.Feature.CopyTo(feature);
                 reports[name] = new ModalityReport(ModalityState.Held, reason, end - held.End);
+                anyData = true;
             }
             else
             {
@@ -186,17 +245,29 @@ public sealed partial class StreamingPipeline : IDisposable
                 reports[name] = new ModalityReport(ModalityState.Substituted, reason);
             }
 
-            backboneMs[name] = stage.Elapsed.TotalMilliseconds;
+            backboneMs[name] = Stopwatch.GetElapsedTime(prepared).TotalMilliseconds;
+        }
+
+        // Face detection ran inside the visual preprocessing (mostly as frames arrived): report it
+        // as its own stage and take it out of the preprocessing figure.
+        var detectionMs = 0.0;
+        if (video is not null)
+        {
+            var detection = video.DetectionTime;
+            detectionMs = (detection - detectionReported).TotalMilliseconds;
+            detectionReported = detection;
+            var visual = modalities[videoIndex].Name;
+            preprocessMs[visual] = Math.Max(0, preprocessMs[visual] - detectionMs);
         }
 
         IReadOnlyList<ScoreValue>? scores = null;
         var fusionMs = 0.0;
-        if (reports.Values.Any(r => r.State != ModalityState.Substituted))
+        if (anyData)
         {
-            var stage = Stopwatch.StartNew();
+            var stage = Stopwatch.GetTimestamp();
             RunFusion(clip, cancellationToken);
             scores = post.Process(sessions.Fusion);
-            fusionMs = stage.Elapsed.TotalMilliseconds;
+            fusionMs = Stopwatch.GetElapsedTime(stage).TotalMilliseconds;
         }
         else
         {
@@ -204,8 +275,9 @@ public sealed partial class StreamingPipeline : IDisposable
             post.Skip();
         }
 
+        var totalMs = Stopwatch.GetElapsedTime(started, Stopwatch.GetTimestamp() + arrivals).TotalMilliseconds;
         return new ScoreOutput(clip, end, scores, reports,
-            new StageLatency(preprocessMs, backboneMs, fusionMs, total.Elapsed.TotalMilliseconds));
+            new StageLatency(preprocessMs, backboneMs, fusionMs, totalMs) { FaceDetectionMs = detectionMs });
     }
 
     // The fusion window: the newest clip and the window-1 before it, clipStride clips apart.
@@ -217,14 +289,14 @@ public sealed partial class StreamingPipeline : IDisposable
         var window = manifest.Fusion.Window;
         var dim = manifest.Fusion.FeatureDim;
         var earliest = clip % clipStride;
-        foreach (var (input, index) in manifest.Fusion.Inputs.Select((input, index) => (input, index)))
+        for (var index = 0; index < fusionSources.Length; index++)
         {
-            var modality = Array.FindIndex(modalities, m => m.Name == input.Modality);
+            var history = histories[fusionSources[index]];
             var destination = fusion.Input(index);
             for (var position = 0; position < window; position++)
             {
                 var source = Math.Max(earliest, clip - ((long)(window - 1 - position) * clipStride));
-                histories[modality].Get(source).CopyTo(destination.Slice(position * dim, dim));
+                history.Get(source).CopyTo(destination.Slice(position * dim, dim));
             }
         }
 
@@ -241,7 +313,7 @@ public sealed partial class StreamingPipeline : IDisposable
             return cached;
         }
 
-        var backbone = sessions.Backbones[modalities[modality].Name];
+        var backbone = backbones[modality];
         tracks[modality].WriteSubstitute(backbone.Input(0));
         backbone.Run(cancellationToken);
         substituteRuns[modality]++;

@@ -20,11 +20,13 @@ internal sealed class VideoTrack : IModalityTrack
     private readonly int frameSize;
     private readonly Dictionary<long, SlotFrame> slots = [];
     private readonly Stack<float[]> freeBuffers = new();
+    private readonly Dictionary<string, int> reasons = new(StringComparer.Ordinal);
     private readonly long[] picks;
     private VideoFrame? latest;
     private long latestSerial = -1;
     private bool latestFrozen;
     private long nextSlot;
+    private long forgottenBefore;
     private string? endedReason = MissingReasons.NoSource;
     private (long Serial, long Slot)? lastCrop;
 
@@ -50,6 +52,15 @@ internal sealed class VideoTrack : IModalityTrack
 
     public long FaceDetections { get; private set; }
 
+    /// <summary>Time the face detector has taken so far.</summary>
+    public TimeSpan DetectionTime => cropper.DetectionTime;
+
+    /// <summary>Slots finalized and kept for clips still to come.</summary>
+    public int SlotsHeld => slots.Count;
+
+    /// <summary>Crop buffers waiting for reuse.</summary>
+    public int PooledCrops => freeBuffers.Count;
+
     public void Push(VideoFrame frame)
     {
         endedReason = null;
@@ -73,7 +84,7 @@ internal sealed class VideoTrack : IModalityTrack
         schedule.Pick(clip, picks);
 
         var usable = 0;
-        var reasons = new Dictionary<string, int>(StringComparer.Ordinal);
+        reasons.Clear();
         foreach (var slot in picks)
         {
             var frame = slots.GetValueOrDefault(slot);
@@ -91,7 +102,7 @@ internal sealed class VideoTrack : IModalityTrack
         if (usable < options.MinFaceFraction * picks.Length || usable == 0)
         {
             ForgetBefore(schedule.OldestSlot(clip + 1));
-            return reasons.OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal).First().Key;
+            return MostFrequentReason();
         }
 
         // Frames of the clip without a face enter black, as a missing frame did in training.
@@ -213,17 +224,33 @@ internal sealed class VideoTrack : IModalityTrack
         return result;
     }
 
+    // Slots are filled in increasing order, so everything below `oldest` lies in one range.
     private void ForgetBefore(long oldest)
     {
-        foreach (var slot in slots.Keys.Where(s => s < oldest).ToList())
+        for (; forgottenBefore < oldest; forgottenBefore++)
         {
-            if (slots[slot].Pixels is { } pixels)
+            if (slots.Remove(forgottenBefore, out var frame) && frame.Pixels is { } pixels)
             {
                 freeBuffers.Push(pixels);
             }
-
-            slots.Remove(slot);
         }
+    }
+
+    // The commonest reason among the clip's missing frames; ties go to the first in ordinal order.
+    private string MostFrequentReason()
+    {
+        string? best = null;
+        var bestCount = 0;
+        foreach (var (reason, count) in reasons)
+        {
+            if (count > bestCount || (count == bestCount && string.CompareOrdinal(reason, best) < 0))
+            {
+                best = reason;
+                bestCount = count;
+            }
+        }
+
+        return best!;
     }
 
     private float[] Rent() => freeBuffers.Count > 0 ? freeBuffers.Pop() : new float[frameSize];

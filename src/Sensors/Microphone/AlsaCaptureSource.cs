@@ -172,6 +172,7 @@ public sealed partial class AlsaCaptureSource : ISampleSource<AudioBlock>
         IAlsaCapture device, ChannelWriter<AudioBlock> writer, CaptureClock captureClock, FrameCounter frames, CancellationToken cancellationToken)
     {
         var reader = new PeriodReader(device, options);
+        var pool = new AudioBlockPool(options.PeriodFrames);
         long? stalledSince = null;
         while (!frames.Done)
         {
@@ -187,7 +188,9 @@ public sealed partial class AlsaCaptureSource : ISampleSource<AudioBlock>
             {
                 var count = (int)result;
                 frames.Add(count);
-                var block = new AudioBlock(captureClock.Next(count), options.SampleRate, reader.Mono(count));
+                // Pooled: the pipeline disposes each block once it has copied the samples.
+                var block = pool.Rent(captureClock.Next(count), options.SampleRate, count);
+                reader.Mono(block.Samples);
                 await writer.WriteAsync(block, cancellationToken).ConfigureAwait(false);
             }
             else if (result is AlsaNative.EPipe or AlsaNative.EStrPipe)

@@ -24,10 +24,9 @@ internal sealed class PeriodReader(IAlsaCapture device, AlsaCaptureOptions optio
         return device.Read(f32, frames);
     }
 
-    /// <summary>The first <paramref name="frames"/> frames of the last read, as mono floats.</summary>
-    public float[] Mono(int frames)
+    /// <summary>The first <c>mono.Length</c> frames of the last read, as mono floats.</summary>
+    public void Mono(Span<float> mono)
     {
-        var mono = new float[frames];
         if (s16 is not null)
         {
             MonoMixer.Mix(s16, channels, mono);
@@ -36,7 +35,5 @@ internal sealed class PeriodReader(IAlsaCapture device, AlsaCaptureOptions optio
         {
             MonoMixer.Mix(f32, channels, mono);
         }
-
-        return mono;
     }
 }

@@ -33,6 +33,7 @@ public sealed class SyntheticAudioSource : ISampleSource<AudioBlock>
         var signal = new SpeechLikeSignal(options.Seed, rate, options.SpeechLevel, options.NoiseLevel);
         var pacer = new Pacer(options.Pacing, options.TimeProvider);
         pacer.Start(TimeSpan.Zero);
+        var pool = new AudioBlockPool(options.BlockSamples);
 
         for (long first = 0; first < total;)
         {
@@ -43,21 +44,23 @@ public sealed class SyntheticAudioSource : ISampleSource<AudioBlock>
                 end = Math.Min(end, MediaTime.FirstSampleAtOrAfter(change, rate));
             }
 
-            var samples = new float[end - first];
-            signal.Fill(samples);
+            // Pooled: the consumer disposes each block once it has copied the samples.
+            var block = pool.Rent(start, rate, (int)(end - first));
+            signal.Fill(block.Samples);
             first = end;
 
             var dropout = options.Dropouts.KindAt(SensorModality.Audio, start);
             if (dropout == DropoutKind.Missing)
             {
+                block.Dispose();
                 continue;
             }
 
-            ApplyDropout(dropout, samples);
+            ApplyDropout(dropout, block.Samples);
 
             // A capture block is ready once its last sample is in.
             await pacer.WaitUntilAsync(MediaTime.OfSample(end, rate), cancellationToken).ConfigureAwait(false);
-            yield return new AudioBlock(start, rate, samples);
+            yield return block;
         }
     }
 

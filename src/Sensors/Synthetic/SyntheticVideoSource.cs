@@ -18,6 +18,14 @@ public sealed class SyntheticVideoSource : ISampleSource<VideoFrame>
     private readonly Mat face;
     private readonly Mat faceWeight;
     private readonly Mat backgroundWeight;
+
+    // OpenCvSharp wraps each Mat argument in a new InputArray per call; the fixed operands are
+    // wrapped once, which keeps a 30 fps source from making garbage it need not make.
+    private readonly InputArray faceInput;
+    private readonly InputArray faceWeightInput;
+    private readonly InputArray backgroundWeightInput;
+    private readonly InputArray noiseMean;
+    private readonly InputArray noiseDeviation;
     private bool disposed;
 
     /// <exception cref="FileNotFoundException">The face photo does not exist.</exception>
@@ -32,6 +40,11 @@ public sealed class SyntheticVideoSource : ISampleSource<VideoFrame>
         backgroundWeight = new Mat(face.Size(), MatType.CV_32FC1, Scalar.All(1));
         Cv2.Subtract(backgroundWeight, faceWeight, backgroundWeight);
         background = PaintBackground(options);
+        faceInput = InputArray.Create(face);
+        faceWeightInput = InputArray.Create(faceWeight);
+        backgroundWeightInput = InputArray.Create(backgroundWeight);
+        noiseMean = InputArray.Create(Scalar.All(0));
+        noiseDeviation = InputArray.Create(Scalar.All(options.NoiseLevel));
         Description = string.Create(
             CultureInfo.InvariantCulture, $"synthetic video {options.Width}x{options.Height} at {options.FrameRate} fps (seed {options.Seed})");
     }
@@ -45,58 +58,57 @@ public sealed class SyntheticVideoSource : ISampleSource<VideoFrame>
         ObjectDisposedException.ThrowIf(disposed, this);
         var pacer = new Pacer(options.Pacing, options.TimeProvider);
         pacer.Start(TimeSpan.Zero);
-        Mat? last = null;
-        try
+        using var noise = new NoiseScratch(options.Width, options.Height);
+        long? last = null;
+        for (long index = 0; ; index++)
         {
-            for (long index = 0; ; index++)
+            var timestamp = MediaTime.OfSample(index, options.FrameRate);
+            if (!options.Covers(timestamp))
             {
-                var timestamp = MediaTime.OfSample(index, options.FrameRate);
-                if (!options.Covers(timestamp))
-                {
-                    yield break;
-                }
-
-                var dropout = options.Dropouts.KindAt(SensorModality.Visual, timestamp);
-                if (dropout == DropoutKind.Missing)
-                {
-                    continue;
-                }
-
-                await pacer.WaitUntilAsync(timestamp, cancellationToken).ConfigureAwait(false);
-                ObjectDisposedException.ThrowIf(disposed, this);
-                if (dropout != DropoutKind.Frozen || last is null)
-                {
-                    last?.Dispose();
-                    last = Render(index);
-                }
-
-                // A frozen camera re-delivers the very same pixels.
-                yield return new VideoFrame(timestamp, last.Clone());
+                yield break;
             }
-        }
-        finally
-        {
-            last?.Dispose();
+
+            var dropout = options.Dropouts.KindAt(SensorModality.Visual, timestamp);
+            if (dropout == DropoutKind.Missing)
+            {
+                continue;
+            }
+
+            await pacer.WaitUntilAsync(timestamp, cancellationToken).ConfigureAwait(false);
+            ObjectDisposedException.ThrowIf(disposed, this);
+            if (dropout != DropoutKind.Frozen || last is null)
+            {
+                last = index;
+            }
+
+            // A frozen camera re-delivers the very same pixels: a frame depends only on its
+            // index, so rendering the last index again gives them without keeping a copy.
+            yield return new VideoFrame(timestamp, Render(last.Value, noise));
         }
     }
 
     /// <summary>Frame <paramref name="index"/> as the source renders it without dropouts; the caller owns it.</summary>
     public Mat Render(long index)
     {
+        using var noise = new NoiseScratch(options.Width, options.Height);
+        return Render(index, noise);
+    }
+
+    private Mat Render(long index, NoiseScratch noise)
+    {
         ObjectDisposedException.ThrowIf(disposed, this);
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         var frame = background.Clone();
         using (var region = new Mat(frame, FaceRectangle(index / options.FrameRate)))
         {
-            Cv2.BlendLinear(face, region, faceWeight, backgroundWeight, region);
+            Cv2.BlendLinear(faceInput, region, faceWeightInput, backgroundWeightInput, region);
         }
 
         if (options.NoiseLevel > 0)
         {
-            using var noise = new Mat(frame.Size(), MatType.CV_16SC3);
             var rng = new RNG(FrameSeed(index));
-            rng.Fill(noise, DistributionType.Normal, Scalar.All(0), Scalar.All(options.NoiseLevel));
-            Cv2.Add(frame, noise, frame, null, MatType.CV_8UC3.Value);
+            rng.Fill(noise.Mat, DistributionType.Normal, noiseMean, noiseDeviation);
+            Cv2.Add(frame, noise.Input, frame, null, MatType.CV_8UC3.Value);
         }
 
         return frame;
@@ -107,6 +119,11 @@ public sealed class SyntheticVideoSource : ISampleSource<VideoFrame>
         if (!disposed)
         {
             disposed = true;
+            faceInput.Dispose();
+            faceWeightInput.Dispose();
+            backgroundWeightInput.Dispose();
+            noiseMean.Dispose();
+            noiseDeviation.Dispose();
             background.Dispose();
             face.Dispose();
             faceWeight.Dispose();
@@ -114,6 +131,22 @@ public sealed class SyntheticVideoSource : ISampleSource<VideoFrame>
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The per-frame noise image, reused frame after frame by one enumeration (each has its own).</summary>
+    private sealed class NoiseScratch(int width, int height) : IDisposable
+    {
+        public Mat Mat { get; } = new(height, width, MatType.CV_16SC3);
+
+        public InputArray Input => input ??= InputArray.Create(Mat);
+
+        private InputArray? input;
+
+        public void Dispose()
+        {
+            input?.Dispose();
+            Mat.Dispose();
+        }
     }
 
     // Slow Lissajous drift (7 s across, 11 s up and down) around the frame centre.

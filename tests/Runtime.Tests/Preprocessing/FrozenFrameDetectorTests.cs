@@ -39,6 +39,43 @@ public sealed class FrozenFrameDetectorTests
     }
 
     [Fact]
+    public void The_difference_is_the_mean_absdiff_of_float_thumbnails_as_OpenCV_computes_it()
+    {
+        using var detector = new FrozenFrameDetector();
+        using var photo = Cv2.ImRead(TestMedia.FaceImage);
+        using var noisy = photo.Clone();
+        using (var noise = new Mat(photo.Size(), MatType.CV_16SC3))
+        {
+            new RNG(7).Fill(noise, DistributionType.Normal, Scalar.All(0), Scalar.All(3));
+            Cv2.Add(photo, noise, noisy, null, MatType.CV_8UC3.Value);
+        }
+
+        detector.Observe(photo);
+        detector.Observe(noisy);
+
+        using var a = Thumbnail(photo);
+        using var b = Thumbnail(noisy);
+        using var difference = new Mat();
+        Cv2.Absdiff(b, a, difference);
+        var expected = Cv2.Mean(difference).Val0;
+        Assert.True(expected > 0.2, $"the noise should show: {expected}");
+        Assert.Equal(expected, detector.LastDifference, 9);
+    }
+
+    // The detector's thumbnail with its default width (64): gray, float, area-averaged.
+    private static Mat Thumbnail(Mat bgr)
+    {
+        using var gray = new Mat();
+        using var grayFloat = new Mat();
+        Cv2.CvtColor(bgr, gray, ColorConversionCodes.BGR2GRAY);
+        gray.ConvertTo(grayFloat, MatType.CV_32F);
+        var thumbnail = new Mat();
+        var height = Math.Max(1, (int)Math.Round(bgr.Height * 64.0 / bgr.Width));
+        Cv2.Resize(grayFloat, thumbnail, new Size(64, height), 0, 0, InterpolationFlags.Area);
+        return thumbnail;
+    }
+
+    [Fact]
     public void Sensor_noise_on_a_still_scene_is_not_a_repeat()
     {
         using var detector = new FrozenFrameDetector();

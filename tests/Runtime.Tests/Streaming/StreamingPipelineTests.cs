@@ -1,3 +1,4 @@
+using EdgeEmotion.Runtime.Sources;
 using EdgeEmotion.Runtime.Streaming;
 using EdgeEmotion.Tests;
 
@@ -45,6 +46,56 @@ public sealed class StreamingPipelineTests
         Assert.Equal(used, counters.FaceDetections);
         Assert.InRange(counters.FaceDetections, 180 / 4, 180 / 3);
         Assert.Equal(180, counters.VideoFramesReceived);
+    }
+
+    [Fact]
+    public void Latency_shows_face_detection_apart_and_counts_the_work_done_as_frames_arrive()
+    {
+        using var harness = new PipelineHarness("affect-tiny");
+
+        harness.Run(PipelineHarness.Frames(TestMedia.FaceVideo, 0, 6), PipelineHarness.Speech(0, 6));
+
+        // Detections happen as frames arrive, before the clip is scored: the output still shows them.
+        Assert.All(harness.Outputs, o => Assert.True(o.Latency.FaceDetectionMs > 0, $"clip {o.Clip}: no detection time"));
+        Assert.All(harness.Outputs, o =>
+        {
+            var stages = o.Latency.PreprocessMs.Values.Sum() + o.Latency.FaceDetectionMs + o.Latency.BackboneMs.Values.Sum() + o.Latency.FusionMs;
+            Assert.True(o.Latency.TotalMs >= stages - 1e-6, $"clip {o.Clip}: total {o.Latency.TotalMs} ms < stages {stages} ms");
+        });
+    }
+
+    [Fact]
+    public void A_pushed_audio_block_goes_back_to_its_pool()
+    {
+        using var harness = new PipelineHarness("affect-tiny");
+        var pool = new AudioBlockPool(882);
+        var block = pool.Rent(TimeSpan.Zero, 44_100, 882);
+        Array.Fill(block.Samples, 0.1f);
+
+        harness.Pipeline.Push(block);
+
+        Assert.Equal(1, pool.Available);
+    }
+
+    [Fact]
+    public void What_the_pipeline_holds_between_clips_stays_bounded()
+    {
+        using var harness = new PipelineHarness("affect-tiny", Options(hop: 8));
+        var depths = new List<PipelineDepths>();
+        foreach (var second in Enumerable.Range(0, 12))
+        {
+            harness.Run(PipelineHarness.Frames(TestMedia.FaceVideo, second, second + 1), PipelineHarness.Speech(second, second + 1));
+            depths.Add(harness.Pipeline.Depths);
+        }
+
+        var manifest = harness.Sessions.Pack.Manifest;
+        var history = ((manifest.Fusion.Window - 1) * (manifest.Fusion.ClipSpacingFrames / 8)) + 1;
+        Assert.All(depths, d => Assert.InRange(d.VideoSlots, 0, harness.Pipeline.Schedule.SpanFrames));
+        Assert.All(depths, d => Assert.InRange(d.FeatureClips, 0, 2 * history)); // one history per modality
+        Assert.Equal(2 * Math.Min(harness.Outputs.Count, history), depths[^1].FeatureClips);
+
+        // Crop buffers circulate between the slots and the pool: none are added once running.
+        Assert.True(depths.Skip(6).Max(d => d.PooledCrops + d.VideoSlots) <= depths.Take(6).Max(d => d.PooledCrops + d.VideoSlots));
     }
 
     [Fact]
@@ -179,7 +230,7 @@ public sealed class StreamingPipelineTests
     {
         using var harness = new PipelineHarness("affect-tiny", Options(MissingPolicy.Substitute));
         using var still = PipelineHarness.Frames(TestMedia.FaceVideo, 0, 0.1).First();
-        var frames = Enumerable.Range(0, 150).Select(i => new Sources.VideoFrame(TimeSpan.FromSeconds(i / 30.0), still.Image.Clone()));
+        var frames = Enumerable.Range(0, 150).Select(i => new VideoFrame(TimeSpan.FromSeconds(i / 30.0), still.Image.Clone()));
 
         harness.Run(frames, PipelineHarness.Speech(0, 5));
 

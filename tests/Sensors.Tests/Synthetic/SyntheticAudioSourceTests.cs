@@ -96,6 +96,28 @@ public sealed class SyntheticAudioSourceTests
     }
 
     [Fact]
+    public async Task A_consumer_that_disposes_each_block_gets_the_same_samples_from_reused_arrays()
+    {
+        const string dropouts = "audio:missing@0.5-0.8,audio:silence@1-1.5,audio:clipped@2-2.5";
+        var kept = await ReadAllAsync(Options(3, dropouts));
+
+        // As the pipeline does: copy the samples, then hand the block back.
+        await using var source = new SyntheticAudioSource(Options(3, dropouts));
+        var copied = new List<float>();
+        var arrays = new HashSet<float[]>(ReferenceEqualityComparer.Instance);
+        await foreach (var block in source.ReadAsync(CancellationToken.None))
+        {
+            copied.AddRange(block.Samples);
+            arrays.Add(block.Samples);
+            block.Dispose();
+        }
+
+        Assert.Equal(Concat(kept), copied);
+        Assert.All(kept.Where(b => b.Samples.Length == 320), b => Assert.True(b.IsPooled));
+        Assert.True(arrays.Count <= 3, $"{arrays.Count} arrays for {kept.Count} blocks");
+    }
+
+    [Fact]
     public void Options_out_of_range_are_named()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new SyntheticAudioSource(Options(1) with { SampleRate = 10 }));
