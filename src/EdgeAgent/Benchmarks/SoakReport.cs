@@ -2,13 +2,18 @@ using System.Text.Json.Serialization;
 
 namespace EdgeEmotion.EdgeAgent.Benchmarks;
 
-/// <summary>One look at the process during a soak run; the managed heap counts garbage not yet collected.</summary>
+/// <summary>
+/// One look at the process during a soak run. The managed heap counts garbage not yet collected;
+/// the GC's committed memory (as of the last collection; 0 before the first) is its share of RSS,
+/// so a step in RSS can be told managed or native.
+/// </summary>
 internal sealed record SoakSample(
     [property: JsonPropertyName("elapsed_s")] double ElapsedSeconds,
     [property: JsonPropertyName("outputs")] long Outputs,
     [property: JsonPropertyName("media_s")] double MediaSeconds,
     [property: JsonPropertyName("rss_mb")] double RssMb,
     [property: JsonPropertyName("managed_heap_mb")] double ManagedHeapMb,
+    [property: JsonPropertyName("gc_committed_mb")] double GcCommittedMb,
     [property: JsonPropertyName("gc_collections")] GcCounts GcCollections,
     [property: JsonPropertyName("depths")] IReadOnlyDictionary<string, long> Depths);
 
@@ -42,6 +47,7 @@ internal sealed record SoakReport(
     [property: JsonPropertyName("real_time_factor")] double RealTimeFactor,
     [property: JsonPropertyName("rss_slope_mb_per_hour")] double RssSlopeMbPerHour,
     [property: JsonPropertyName("managed_heap_slope_mb_per_hour")] double ManagedHeapSlopeMbPerHour,
+    [property: JsonPropertyName("gc_committed_slope_mb_per_hour")] double GcCommittedSlopeMbPerHour,
     [property: JsonPropertyName("depth_slopes_per_hour")] IReadOnlyDictionary<string, double> DepthSlopesPerHour,
     [property: JsonPropertyName("thresholds")] SoakThresholds Thresholds,
     [property: JsonPropertyName("passed")] bool Passed,

@@ -71,6 +71,7 @@ internal static class SoakRun
             elapsed > TimeSpan.Zero ? Math.Round(media / elapsed.TotalSeconds, 3) : 0,
             verdict.RssSlopeMbPerHour,
             verdict.ManagedHeapSlopeMbPerHour,
+            verdict.GcCommittedSlopeMbPerHour,
             verdict.DepthSlopesPerHour,
             options.Thresholds,
             verdict.Passed,
@@ -87,6 +88,7 @@ internal static class SoakRun
             Math.Round(outputs * rig.MediaPerOutput.TotalSeconds, 3),
             Math.Round((ProcessMemory.ResidentBytes() ?? 0) / 1048576.0, 2),
             Math.Round(GC.GetTotalMemory(forceFullCollection: false) / 1048576.0, 2),
+            Math.Round(GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0, 2),
             GcCounts.Now(),
             new Dictionary<string, long>(StringComparer.Ordinal)
             {
@@ -99,5 +101,5 @@ internal static class SoakRun
     }
 
     private static string Describe(SoakSample s) => string.Create(CultureInfo.InvariantCulture,
-        $"soak {s.ElapsedSeconds,8:F0} s  outputs {s.Outputs,7}  media {s.MediaSeconds,9:F0} s  rss {s.RssMb,7:F1} MB  heap {s.ManagedHeapMb,6:F1} MB  gc {s.GcCollections.Gen0}/{s.GcCollections.Gen1}/{s.GcCollections.Gen2}  {string.Join(' ', s.Depths.Select(d => $"{d.Key}={d.Value}"))}");
+        $"soak {s.ElapsedSeconds,8:F0} s  outputs {s.Outputs,7}  media {s.MediaSeconds,9:F0} s  rss {s.RssMb,7:F1} MB  heap {s.ManagedHeapMb,6:F1} MB  gc committed {s.GcCommittedMb,6:F1} MB  gc {s.GcCollections.Gen0}/{s.GcCollections.Gen1}/{s.GcCollections.Gen2}  {string.Join(' ', s.Depths.Select(d => $"{d.Key}={d.Value}"))}");
 }

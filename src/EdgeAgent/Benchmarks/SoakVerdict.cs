@@ -10,6 +10,7 @@ namespace EdgeEmotion.EdgeAgent.Benchmarks;
 internal sealed record SoakVerdict(
     double RssSlopeMbPerHour,
     double ManagedHeapSlopeMbPerHour,
+    double GcCommittedSlopeMbPerHour,
     IReadOnlyDictionary<string, double> DepthSlopesPerHour,
     IReadOnlyList<string> Problems)
 {
@@ -23,7 +24,7 @@ internal sealed record SoakVerdict(
         var problems = new List<string>();
         if (samples.Count == 0)
         {
-            return new SoakVerdict(0, 0, new Dictionary<string, double>(), ["no samples were taken"]);
+            return new SoakVerdict(0, 0, 0, new Dictionary<string, double>(), ["no samples were taken"]);
         }
 
         var settleFrom = samples[^1].ElapsedSeconds * thresholds.SettleFraction;
@@ -44,6 +45,7 @@ internal sealed record SoakVerdict(
         }
 
         var heap = LinearTrend.Fit(hours, settled.Select(s => s.ManagedHeapMb).ToArray());
+        var committed = LinearTrend.Fit(hours, settled.Select(s => s.GcCommittedMb).ToArray());
         var depthSlopes = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var name in settled[0].Depths.Keys)
         {
@@ -57,7 +59,7 @@ internal sealed record SoakVerdict(
             }
         }
 
-        return new SoakVerdict(Math.Round(rss.Slope, 3), Math.Round(heap.Slope, 3), depthSlopes, problems);
+        return new SoakVerdict(Math.Round(rss.Slope, 3), Math.Round(heap.Slope, 3), Math.Round(committed.Slope, 3), depthSlopes, problems);
     }
 
     /// <summary>

@@ -310,7 +310,7 @@ internal static class BenchCommand
         output.WriteLine(string.Create(c,
             $"soak {(r.Passed ? "passed" : "FAILED")}: {r.Outputs} outputs, {r.MediaSeconds:F0} s of media in {r.DurationSeconds:F0} s (real-time factor {r.RealTimeFactor:F2})"));
         output.WriteLine(string.Create(c,
-            $"  slopes per hour: RSS {r.RssSlopeMbPerHour:+0.00;-0.00} MB, managed heap {r.ManagedHeapSlopeMbPerHour:+0.00;-0.00} MB, {string.Join(", ", r.DepthSlopesPerHour.Select(d => $"{d.Key} {d.Value:+0.###;-0.###;0}"))}"));
+            $"  slopes per hour: RSS {r.RssSlopeMbPerHour:+0.00;-0.00} MB (GC committed {r.GcCommittedSlopeMbPerHour:+0.00;-0.00} MB), managed heap {r.ManagedHeapSlopeMbPerHour:+0.00;-0.00} MB, {string.Join(", ", r.DepthSlopesPerHour.Select(d => $"{d.Key} {d.Value:+0.###;-0.###;0}"))}"));
         foreach (var problem in r.Problems)
         {
             output.WriteLine($"  problem: {problem}");

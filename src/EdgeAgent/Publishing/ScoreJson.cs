@@ -124,6 +124,7 @@ public static class ScoreJson
                 WriteFixed(json, $"{name}Backbone", ms, 3);
             }
 
+            WriteFixed(json, "faceDetection", latency.FaceDetectionMs, 3);
             WriteFixed(json, "fusion", latency.FusionMs, 3);
             WriteFixed(json, "total", latency.TotalMs, 3);
             json.WriteEndObject();

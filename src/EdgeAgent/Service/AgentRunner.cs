@@ -203,6 +203,7 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
             window.Add($"{name}Backbone", ms);
         }
 
+        window.Add("faceDetection", output.Latency.FaceDetectionMs);
         window.Add("fusion", output.Latency.FusionMs);
         window.Add("total", output.Latency.TotalMs);
     }

@@ -14,6 +14,7 @@ public sealed class SoakVerdictTests
             i * 106.7,
             rss(i * 30.0 / 3600),
             20 + (i % 7),
+            48,
             new GcCounts(i, i / 10, i / 100),
             new Dictionary<string, long> { ["score_queue"] = queue?.Invoke(i) ?? 0, ["video_slots"] = 8 + (i % 3) })).ToList();
 

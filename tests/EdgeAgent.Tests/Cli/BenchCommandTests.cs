@@ -159,6 +159,7 @@ public sealed class BenchCommandTests
         {
             Assert.True(s.GetProperty("rss_mb").GetDouble() > 0);
             Assert.True(s.GetProperty("managed_heap_mb").GetDouble() > 0);
+            Assert.True(s.GetProperty("gc_committed_mb").GetDouble() >= 0); // known from the first GC on
         });
         string[] depths = ["video_slots", "pooled_crops", "feature_clips", "smoothing_values", "score_queue"];
         Assert.Equal(depths, samples[0].GetProperty("depths").EnumerateObject().Select(p => p.Name));

@@ -41,6 +41,20 @@ public sealed class ScoreJsonTests
     }
 
     [Fact]
+    public void Latency_names_face_detection_beside_the_other_stages()
+    {
+        var output = new ScoreOutput(0, TimeSpan.FromSeconds(1), null,
+            new Dictionary<string, ModalityReport> { ["visual"] = new(ModalityState.Substituted, MissingReasons.NoFace) },
+            Latency with { FaceDetectionMs = 11.2 });
+
+        using var json = JsonDocument.Parse(ScoreJson.Serialize(output, includeLatency: true));
+
+        var latency = json.RootElement.GetProperty("latencyMs");
+        Assert.Equal(11.2, latency.GetProperty("faceDetection").GetDouble());
+        Assert.Equal(["visualPreprocess", "visualBackbone", "faceDetection", "fusion", "total"], latency.EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
     public void A_class_output_carries_level_expected_level_and_probabilities()
     {
         var output = new ScoreOutput(0, TimeSpan.FromSeconds(1), [new ScoreValue("pain_level_logits", 1.2, 1, [0.1, 0.6, 0.1, 0.1, 0.1])],
