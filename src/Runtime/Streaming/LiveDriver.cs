@@ -189,11 +189,6 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
                 foreach (var buffer in buffers)
                 {
                     buffer.Drain();
-                    if (buffer.Finished && !buffer.Reported)
-                    {
-                        buffer.Reported = true;
-                        current.MarkEnded(buffer.Kind, buffer.Failed ? "source error" : MissingReasons.SourceEnded);
-                    }
                 }
 
                 // Each buffer holds its source's samples in time order: merging them is a stable
@@ -201,6 +196,17 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
                 while (Earliest() is { } next)
                 {
                     next.PushNext();
+                }
+
+                // Only after its last samples: a push means the modality is live again, which
+                // would otherwise erase the reason and report the ended source as stalled.
+                foreach (var buffer in buffers)
+                {
+                    if (buffer.EndedBeforeDrain && !buffer.Reported)
+                    {
+                        buffer.Reported = true;
+                        current.MarkEnded(buffer.Kind, buffer.Failed ? "source error" : MissingReasons.SourceEnded);
+                    }
                 }
 
                 var now = clock.GetElapsedTime(start) - options.SourceLatency;
@@ -289,6 +295,9 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
 
         public bool Reported { get; set; }
 
+        /// <summary>The source had finished when the last drain began, so that drain took its last samples.</summary>
+        public bool EndedBeforeDrain { get; protected set; }
+
         public abstract long Dropped { get; }
 
         public abstract Task PumpAsync(CancellationToken cancellationToken);
@@ -329,6 +338,8 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
 
         public override void Drain()
         {
+            // Read before taking samples: the pump sets Finished after its last write.
+            EndedBeforeDrain = Finished;
             while (buffer.TryRead(out var sample))
             {
                 drained.Enqueue(sample);
