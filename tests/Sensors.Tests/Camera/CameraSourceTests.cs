@@ -283,7 +283,7 @@ public sealed class CameraSourceTests
     [Fact]
     public async Task CameraFramesAreStampedWithTimeSinceStartOnTheTimeProvider()
     {
-        var clock = new ManualTimestampProvider();
+        var clock = new ManualTimestamps();
         clock.Advance(TimeSpan.FromHours(5)); // the clock's origin is not the source's
         var period = TimeSpan.FromMilliseconds(33);
         var capture = new ScriptedCapture((i, frame) =>

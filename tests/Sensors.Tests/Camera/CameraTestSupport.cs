@@ -25,18 +25,6 @@ internal sealed class RecordingTimeProvider : TimeProvider
     }
 }
 
-/// <summary>Timestamps a test sets by hand (ticks of 100 ns); timers run on the system clock.</summary>
-internal sealed class ManualTimestampProvider : TimeProvider
-{
-    private long now;
-
-    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-    public override long GetTimestamp() => Interlocked.Read(ref now);
-
-    public void Advance(TimeSpan by) => Interlocked.Add(ref now, by.Ticks);
-}
-
 /// <summary>A capture whose reads a test scripts: read i (from 0) fills the frame or fails.</summary>
 internal sealed class ScriptedCapture(Func<int, Mat, bool> read, double frameRate = 30) : ICameraCapture
 {

@@ -98,7 +98,7 @@ public sealed class AlsaCaptureSourceTests
     {
         var samples = Ramp(5 * Period);
         using var mic = TestMic.S16(samples);
-        var clock = new ManualClock();
+        var clock = new ManualTimestamps();
         await using var source = new AlsaCaptureSource(
             mic.Options(samples.Length),
             new ListLogger<AlsaCaptureSource>(),
