@@ -87,7 +87,7 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
         incoming = null;
         foreach (var buffer in buffers.Where(b => b.Reported))
         {
-            current.MarkEnded(buffer.Kind, buffer.Failed ? "source error" : MissingReasons.SourceEnded);
+            current.MarkEnded(buffer.Kind, buffer.Failed ? MissingReasons.SourceError : MissingReasons.SourceEnded);
         }
 
         LogSwapped(origin.TotalSeconds, clipOffset);
@@ -205,7 +205,7 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
                     if (buffer.EndedBeforeDrain && !buffer.Reported)
                     {
                         buffer.Reported = true;
-                        current.MarkEnded(buffer.Kind, buffer.Failed ? "source error" : MissingReasons.SourceEnded);
+                        current.MarkEnded(buffer.Kind, buffer.Failed ? MissingReasons.SourceError : MissingReasons.SourceEnded);
                     }
                 }
 

@@ -6,6 +6,7 @@ public static class MissingReasons
     public const string NoSource = "no source";
     public const string Stalled = "stalled";
     public const string SourceEnded = "source ended";
+    public const string SourceError = "source error";
     public const string NoFace = "no face";
     public const string Frozen = "frozen frames";
     public const string Silent = "silent";

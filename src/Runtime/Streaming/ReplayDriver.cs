@@ -121,7 +121,7 @@ public sealed partial class ReplayDriver(StreamingPipeline pipeline, ILogger<Rep
         {
             failures.Add(e.Message);
             LogSourceFailed(e, head.Kind);
-            pipeline.MarkEnded(head.Kind, "source error");
+            pipeline.MarkEnded(head.Kind, MissingReasons.SourceError);
         }
         finally
         {

@@ -57,7 +57,7 @@ public sealed class LiveDriverTests
 
     [Theory]
     [InlineData(false, MissingReasons.SourceEnded)]
-    [InlineData(true, "source error")]
+    [InlineData(true, MissingReasons.SourceError)]
     public async Task A_source_that_ends_or_fails_is_reported_so_not_as_stalled(bool fails, string reason)
     {
         // The camera stops after 1.5 s, the microphone goes on: the fourth clip (ending at 4.27 s)
