@@ -274,7 +274,7 @@ internal static class BenchCommand
         foreach (var m in report.Models)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {m.Model,-8} {m.Provider,-8} {m.Iterations,4} {m.MedianMs,10:F3} {m.P95Ms,9:F3} {m.BareMedianMs,12:F3} {m.OverheadPercent,8:+0.0;-0.0}% {m.AllocatedBytesPerRun,9} B {m.BareAllocatedBytesPerRun,13} B"));
+                $"  {m.Model,-8} {m.Provider,-8} {m.Iterations,4} {m.MedianMs,10:F3} {m.P95Ms,9:F3} {m.BareMedianMs,12:F3} {m.OverheadPercent,8:+0.0;-0.0;0.0}% {m.AllocatedBytesPerRun,9} B {m.BareAllocatedBytesPerRun,13} B"));
         }
 
         if (report.Streaming is { } s)
@@ -310,7 +310,7 @@ internal static class BenchCommand
         output.WriteLine(string.Create(c,
             $"soak {(r.Passed ? "passed" : "FAILED")}: {r.Outputs} outputs, {r.MediaSeconds:F0} s of media in {r.DurationSeconds:F0} s (real-time factor {r.RealTimeFactor:F2})"));
         output.WriteLine(string.Create(c,
-            $"  slopes per hour: RSS {r.RssSlopeMbPerHour:+0.00;-0.00} MB (GC committed {r.GcCommittedSlopeMbPerHour:+0.00;-0.00} MB), managed heap {r.ManagedHeapSlopeMbPerHour:+0.00;-0.00} MB, {string.Join(", ", r.DepthSlopesPerHour.Select(d => $"{d.Key} {d.Value:+0.###;-0.###;0}"))}"));
+            $"  slopes per hour: RSS {r.RssSlopeMbPerHour:+0.00;-0.00;0.00} MB (GC committed {r.GcCommittedSlopeMbPerHour:+0.00;-0.00;0.00} MB), managed heap {r.ManagedHeapSlopeMbPerHour:+0.00;-0.00;0.00} MB, {string.Join(", ", r.DepthSlopesPerHour.Select(d => $"{d.Key} {d.Value:+0.###;-0.###;0}"))}"));
         foreach (var problem in r.Problems)
         {
             output.WriteLine($"  problem: {problem}");

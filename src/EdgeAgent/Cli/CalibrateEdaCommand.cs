@@ -187,7 +187,7 @@ internal static class CalibrateEdaCommand
         {
             var nominal = p.NominalOhms is { } n ? Ohms.Format(n) : "open";
             var fitted = p.FittedOhms is { } f ? Ohms.Format(f) : "";
-            var error = p.ErrorPercent is { } e ? string.Create(CultureInfo.InvariantCulture, $"{e:+0.00;-0.00} %") : "";
+            var error = p.ErrorPercent is { } e ? string.Create(CultureInfo.InvariantCulture, $"{e:+0.00;-0.00;0.00} %") : "";
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{p.Name,-14} {nominal,9} {p.Volts,9:F4} {p.NoiseVolts * 1000,9:F3} {fitted,9} {error,9}  {(p.Saturated ? "saturated" : "")}"));
         }

@@ -128,7 +128,7 @@ public static class EdaCalibrationFit
         if (Math.Abs(worst.ErrorPercent!.Value) > MaxErrorPercent)
         {
             throw new EdaCalibrationException(
-                $"fit residual too large: {worst.Name} comes out at {Ohms.Format(worst.FittedOhms!.Value)} ({worst.ErrorPercent.Value:+0.00;-0.00} %), limit {MaxErrorPercent} %; check the resistor values and contacts, then repeat");
+                $"fit residual too large: {worst.Name} comes out at {Ohms.Format(worst.FittedOhms!.Value)} ({worst.ErrorPercent.Value:+0.00;-0.00;0.00} %), limit {MaxErrorPercent} %; check the resistor values and contacts, then repeat");
         }
 
         return (supply, reference, points);
