@@ -106,9 +106,7 @@ public sealed class DevicesCommandTests
     public async Task A_library_for_the_other_cpu_is_refused_as_such()
     {
         // The package ships both Linux architectures; take the one this process cannot load.
-        var other = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? "linux-x64" : "linux-arm64";
-        var path = Path.Combine(AppContext.BaseDirectory, "runtimes", other, "native", "libonnxruntime.so");
-        Assert.True(File.Exists(path), $"{path} is not in the test output");
+        var path = PackagedLibrary(thisCpu: false, "libonnxruntime.so");
 
         var (code, _, error) = await CliRunner.RunAsync("devices", "--ort-library", path);
 
@@ -120,13 +118,20 @@ public sealed class DevicesCommandTests
     public async Task A_library_that_is_not_onnx_runtime_is_refused()
     {
         // An ELF library of this architecture without ONNX Runtime's C API entry point.
-        var rid = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? "linux-arm64" : "linux-x64";
-        var path = Path.Combine(AppContext.BaseDirectory, "runtimes", rid, "native", "libonnxruntime_providers_shared.so");
-        Assert.True(File.Exists(path), $"{path} is not in the test output");
+        var path = PackagedLibrary(thisCpu: true, "libonnxruntime_providers_shared.so");
 
         var (code, _, error) = await CliRunner.RunAsync("devices", "--ort-library", path);
 
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains("is not an ONNX Runtime library (it has no OrtGetApiBase)", error, StringComparison.Ordinal);
+    }
+
+    // A native library the ONNX Runtime package copies into the test output, for this CPU or the other one.
+    private static string PackagedLibrary(bool thisCpu, string file)
+    {
+        var arm64 = (RuntimeInformation.ProcessArchitecture == Architecture.Arm64) == thisCpu;
+        var path = Path.Combine(AppContext.BaseDirectory, "runtimes", arm64 ? "linux-arm64" : "linux-x64", "native", file);
+        Assert.True(File.Exists(path), $"{path} is not in the test output");
+        return path;
     }
 }
