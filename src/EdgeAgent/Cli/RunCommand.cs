@@ -2,6 +2,7 @@ using System.CommandLine;
 using EdgeEmotion.EdgeAgent.Configuration;
 using EdgeEmotion.EdgeAgent.Service;
 using EdgeEmotion.Runtime.Inference;
+using EdgeEmotion.Runtime.Packs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
@@ -43,7 +44,7 @@ internal static class RunCommand
             if (result.GetValue(check))
             {
                 result.InvocationConfiguration.Output.WriteLine($"config ok: device {config.DeviceId}, pack {config.Pack}, broker {config.Mqtt.Broker}");
-                return ExitCodes.Ok;
+                return CheckSources(config, path, result.InvocationConfiguration.Output);
             }
 
             var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
@@ -67,5 +68,29 @@ internal static class RunCommand
             return agent.ExitCode == 0 ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return command;
+    }
+
+    /// <summary>
+    /// One line per configured source (docs/config.md, "run --check"): exit 1 when, on a Jetson, the
+    /// hardware a source names is missing; off a Jetson the device checks are skipped.
+    /// </summary>
+    private static int CheckSources(AgentConfig config, string path, TextWriter output)
+    {
+        var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var pack = ModelPackLoader.Load(Path.Combine(baseDirectory, config.Pack)).Manifest;
+        var results = new SourceCheck().Check(config.Sources, pack, baseDirectory);
+        foreach (var line in results)
+        {
+            output.WriteLine(line);
+        }
+
+        var failed = results.Count(r => r.Outcome == SourceCheckOutcome.Failed);
+        if (failed > 0)
+        {
+            output.WriteLine($"sources: {failed} of the devices the config names are missing or unusable on this Jetson: those modalities will be reported missing");
+            return ExitCodes.Failed;
+        }
+
+        return ExitCodes.Ok;
     }
 }

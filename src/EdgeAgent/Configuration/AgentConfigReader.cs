@@ -106,9 +106,8 @@ public static class AgentConfigReader
                 continue;
             }
 
-            var modalityKind = kind == "visual" ? ModalityKinds.Video : kind;
-            Require(pack.Manifest.Modalities.Any(m => m.Kind == modalityKind), $"sources.{kind}",
-                $"pack {pack.Id} has no {kind} modality (it takes {string.Join(", ", pack.Manifest.Modalities.Select(m => m.Name))})");
+            // A source for a modality the pack lacks is allowed (a device config names the sensors the
+            // device has; the pack uses some of them): it is checked here, reported by --check and not opened.
             Require(source.Type != SourceType.Alsa || kind == "audio", $"sources.{kind}.type", "alsa is an audio source");
             Require(source.Type != SourceType.Camera || kind == "visual", $"sources.{kind}.type", "camera is a visual source");
             Require(source.Type != SourceType.Ads1115 || kind == "eda", $"sources.{kind}.type", "ads1115 is an EDA source");
@@ -118,6 +117,14 @@ public static class AgentConfigReader
                 Check($"sources.{kind}.ads1115", ads.Validate);
                 Require(File.Exists(Path.Combine(baseDirectory, ads.CalibrationFile)), $"sources.{kind}.ads1115.calibrationFile",
                     $"'{ads.CalibrationFile}' does not exist: run `edgeemo calibrate-eda` first");
+                try
+                {
+                    EdaCalibration.Load(Path.Combine(baseDirectory, ads.CalibrationFile));
+                }
+                catch (EdaCalibrationException e)
+                {
+                    throw new ConfigException($"sources.{kind}.ads1115.calibrationFile: {e.Message}", e);
+                }
             }
 
             if (source.Type == SourceType.Camera)

@@ -95,8 +95,28 @@ public sealed class AgentConfigReaderTests : IDisposable
     }
 
     [Fact]
-    public void A_source_for_a_modality_the_pack_lacks() =>
-        Assert.Contains("sources.eda: pack affect-tiny has no eda modality", Fails(c => c["sources"]!["eda"] = new JsonObject { ["type"] = "synthetic" }), StringComparison.Ordinal);
+    public void A_source_for_a_modality_the_pack_lacks_is_accepted_as_a_sensor_the_pack_does_not_use()
+    {
+        var config = Good();
+        config["sources"]!["eda"] = new JsonObject { ["type"] = "synthetic" };
+
+        Assert.Equal(SourceType.Synthetic, AgentConfigReader.Read(Write(config)).Sources.Eda!.Type);
+    }
+
+    [Fact]
+    public void A_source_of_the_wrong_kind_for_its_modality() =>
+        Assert.Contains("sources.eda.type: alsa is an audio source", Fails(c => c["sources"]!["eda"] = new JsonObject { ["type"] = "alsa" }), StringComparison.Ordinal);
+
+    [Fact]
+    public void An_unreadable_EDA_calibration()
+    {
+        var calibration = Path.Combine(folder, "eda.json");
+        File.WriteAllText(calibration, "{ \"version\": 1 }");
+
+        var message = Fails(c => c["sources"]!["eda"] = new JsonObject { ["type"] = "ads1115", ["ads1115"] = new JsonObject { ["calibrationFile"] = calibration } });
+
+        Assert.StartsWith($"sources.eda.ads1115.calibrationFile: EDA calibration {calibration} is not valid calibration JSON", message, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void A_file_source_whose_file_is_missing() =>
