@@ -4,6 +4,7 @@ using EdgeEmotion.Runtime.Packs;
 using EdgeEmotion.Sensors.Camera;
 using EdgeEmotion.Sensors.Eda.Simulation;
 using EdgeEmotion.Tests;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeEmotion.EdgeAgent.Tests.Deploy;
 
@@ -132,6 +133,27 @@ public sealed class SourceCheckTests : IDisposable
         Assert.Equal("visual: camera csi sensor 0 1280x720@30: ok, Argus socket, CSI sensor and GStreamer OpenCV present", pain["visual"].ToString());
         Assert.Equal("eda: ads1115 /dev/i2c-7 0x48: ok, answers (config 0x8583)", pain["eda"].ToString());
         Assert.Equal("audio: alsa plughw:CARD=Device,DEV=0: ok, capture device present", affect["audio"].ToString());
+    }
+
+    [Fact]
+    public async Task A_sensor_the_pack_does_not_take_is_not_opened()
+    {
+        var sources = new SourcesConfig
+        {
+            Visual = new SourceConfig { Type = SourceType.Synthetic },
+            Audio = new SourceConfig { Type = SourceType.Synthetic },
+            Eda = new SourceConfig { Type = SourceType.Synthetic },
+        };
+
+        var affect = new SourceFactory(sources, Manifest("affect-tiny"), root, TimeProvider.System, NullLoggerFactory.Instance);
+        var pain = new SourceFactory(sources, Manifest("pain-tiny"), root, TimeProvider.System, NullLoggerFactory.Instance);
+
+        Assert.Null(affect.Eda(out _));
+        Assert.Null(pain.Audio());
+        await using var audio = affect.Audio();
+        await using var eda = pain.Eda(out _);
+        Assert.NotNull(audio);
+        Assert.NotNull(eda);
     }
 
     [Theory]
