@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using EdgeEmotion.EdgeAgent.Configuration;
+using EdgeEmotion.Runtime.Configuration;
 
 namespace EdgeEmotion.EdgeAgent.Cli;
 

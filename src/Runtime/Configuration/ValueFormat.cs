@@ -1,14 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
-namespace EdgeEmotion.EdgeAgent.Configuration;
+namespace EdgeEmotion.Runtime.Configuration;
 
 /// <summary>
 /// What a value of a setting looks like, in the user's words ("a number", "true or false",
 /// a duration such as "00:00:03"): the expected format in a type error, never a .NET type name.
-/// Shared by the config file and the command line.
+/// Shared by the config file, model manifests (through <see cref="StrictJson"/>) and the command line.
 /// </summary>
-internal static class ValueFormat
+public static class ValueFormat
 {
     /// <summary>The format of a scalar type; null for a type that has no plain description here.</summary>
     public static string? Describe(Type type)
