@@ -122,7 +122,7 @@ public static class AgentConfigReader
         catch (ModelPackException e)
         {
             // The message starts with the pack folder itself, or with a file inside it.
-            throw new ConfigException(e.Location == config.Pack ? $"pack: {e.Message}" : $"pack: {config.Pack}: {e.Message}", e);
+            throw new ConfigException(Path.IsPathRooted(e.Location) ? $"pack: {e.Message}" : $"pack: {config.Pack}: {e.Message}", e);
         }
 
         Check("streaming", () => config.Streaming.Validate(pack.Manifest));
@@ -144,13 +144,17 @@ public static class AgentConfigReader
             {
                 var ads = source.Ads1115 ?? new Ads1115EdaOptions();
                 Check($"sources.{kind}.ads1115", ads.Validate);
-                Require(File.Exists(ads.CalibrationFile), $"sources.{kind}.ads1115.calibrationFile",
-                    $"'{ads.CalibrationFile}' does not exist: run `edgeemo calibrate-eda` first");
+                RequireFile(ads.CalibrationFile, $"sources.{kind}.ads1115.calibrationFile", ": run `edgeemo calibrate-eda` first");
             }
 
             if (source.Type == SourceType.Camera)
             {
-                Check($"sources.{kind}.camera", () => (source.Camera ?? new CameraOptions()).Validate());
+                var camera = source.Camera ?? new CameraOptions();
+                Check($"sources.{kind}.camera", camera.Validate);
+                if (camera.Kind == CameraKind.File)
+                {
+                    RequireFile(camera.Path!, $"sources.{kind}.camera.path");
+                }
             }
             else if (source.Type == SourceType.Alsa)
             {
@@ -159,11 +163,11 @@ public static class AgentConfigReader
             else if (source.Type == SourceType.File)
             {
                 Require(source.Path is not null, $"sources.{kind}.path", "a file source needs a path");
-                Require(File.Exists(source.Path!), $"sources.{kind}.path", $"'{source.Path}' does not exist");
+                RequireFile(source.Path!, $"sources.{kind}.path");
             }
             else if (kind == "visual" && source.FaceImage is { } face)
             {
-                Require(File.Exists(face), "sources.visual.faceImage", $"'{face}' does not exist");
+                RequireFile(face, "sources.visual.faceImage");
             }
         }
 
@@ -209,6 +213,12 @@ public static class AgentConfigReader
         {
             throw new ConfigException($"{key}: {message}");
         }
+    }
+
+    private static void RequireFile(string path, string key, string hint = "")
+    {
+        Require(!Directory.Exists(path), key, $"'{path}' is a folder, not a file");
+        Require(File.Exists(path), key, $"'{path}' does not exist{hint}");
     }
 
     private static void Check(string section, Action validate)

@@ -21,8 +21,13 @@ public sealed class UsageErrorTests
         { ["replay", "--frobnicate"], "unknown option '--frobnicate' for 'edgeemo replay'", "edgeemo replay" },
         { ["devices", "extra"], "unexpected argument 'extra' for 'edgeemo devices'", "edgeemo devices" },
         { ["replay", "--pack", "p", "--out", "o", "--hop", "sixteen"], "--hop: 'sixteen' is not a whole number", "edgeemo replay" },
-        { ["replay", "--pack", "p", "--out", "o", "--max-hold", "soon"], "--max-hold: 'soon' is not a number", "edgeemo replay" },
+        { ["replay", "--pack", "p", "--out", "o", "--max-hold", "soon"], "--max-hold: 'soon' is not a number of seconds from 0 to 86400", "edgeemo replay" },
         { ["bench", "--pack", "p", "--iterations", "1.5"], "--iterations: '1.5' is not a whole number", "edgeemo bench" },
+        { ["replay", "--pack", "p", "--out", "o", "--audio", "a.wav", "--max-hold", "NaN"], "--max-hold: 'NaN' is not a number of seconds from 0 to 86400", "edgeemo replay" },
+        { ["replay", "--pack", "p", "--out", "o", "--audio", "a.wav", "--max-hold", "1e300"], "--max-hold: '1e300' is not a number of seconds from 0 to 86400", "edgeemo replay" },
+        { ["replay", "--pack", "p", "--out", "o", "--audio", "a.wav", "--max-hold", "-5"], "--max-hold: '-5' is not a number of seconds from 0 to 86400", "edgeemo replay" },
+        { ["demo", "--duration", "1e300"], "--duration: '1e300' is not a number of seconds from 0 to 31536000", "edgeemo demo" },
+        { ["demo", "--duration", "NaN"], "--duration: 'NaN' is not a number of seconds from 0 to 31536000", "edgeemo demo" },
     };
 
     [Theory]

@@ -112,6 +112,35 @@ public sealed class ConfigMessageTests : IDisposable
     }
 
     [Fact]
+    public async Task A_folder_given_as_a_source_file_is_called_a_folder()
+    {
+        var config = Config();
+        config["sources"] = new JsonObject { ["audio"] = new JsonObject { ["type"] = "file", ["path"] = TestMedia.Directory } };
+        var path = Path.Combine(folder, "edgeemo.json");
+        File.WriteAllText(path, config.ToJsonString());
+
+        var (code, _, error) = await CliRunner.RunAsync("run", "--config", path, "--check");
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Equal($"error: sources.audio.path: '{TestMedia.Directory}' is a folder, not a file", error.Trim());
+    }
+
+    [Fact]
+    public async Task A_file_camera_whose_video_is_missing_fails_the_check()
+    {
+        var missing = Path.Combine(folder, "missing.mp4");
+        var config = Config();
+        config["sources"] = new JsonObject { ["visual"] = new JsonObject { ["type"] = "camera", ["camera"] = new JsonObject { ["kind"] = "File", ["path"] = missing } } };
+        var path = Path.Combine(folder, "edgeemo.json");
+        File.WriteAllText(path, config.ToJsonString());
+
+        var (code, _, error) = await CliRunner.RunAsync("run", "--config", path, "--check");
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Equal($"error: sources.visual.camera.path: '{missing}' does not exist", error.Trim());
+    }
+
+    [Fact]
     public async Task A_folder_given_as_the_config_is_called_a_folder()
     {
         var (code, _, error) = await CliRunner.RunAsync("run", "--config", folder, "--check");
