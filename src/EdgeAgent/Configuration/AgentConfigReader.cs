@@ -67,7 +67,7 @@ public static class AgentConfigReader
             try
             {
                 return document.RootElement.Deserialize(AgentConfigJsonContext.Default.AgentConfig)
-                    ?? throw new ConfigException($"config {name}: the document is null");
+                    ?? throw new ConfigException($"config {name}: $: expected an object {{ ... }}, not null");
             }
             catch (JsonException e)
             {
