@@ -14,18 +14,30 @@ namespace EdgeEmotion.EdgeAgent.Cli;
 /// <summary><c>edgeemo run --config FILE [--check]</c>: the service.</summary>
 internal static class RunCommand
 {
-    public static Command Create()
+    /// <summary>Where install.sh puts the example config (deploy/jetson/edgeemo.json).</summary>
+    public const string DefaultConfig = "/etc/edgeemo/edgeemo.json";
+
+    /// <param name="defaultConfig">The config read without --config (tests name one that does not exist).</param>
+    public static Command Create(string defaultConfig = DefaultConfig)
     {
         var configPath = new Option<string>("--config")
         {
             Description = "The config file (docs/config.md)",
-            DefaultValueFactory = _ => "/etc/edgeemo/edgeemo.json",
+            DefaultValueFactory = _ => defaultConfig,
         };
-        var check = new Option<bool>("--check") { Description = "Only check the config (and the pack it names), then exit" };
+        var check = new Option<bool>("--check") { Description = "Only check the config (keys, files, the folders it writes, and the pack it names), then exit" };
         var command = new Command("run", "Run the agent: sources -> models -> MQTT, as a systemd service") { configPath, check };
         command.SetAction(async (result, cancellationToken) =>
         {
             var path = result.GetValue(configPath)!;
+            if (result.GetResult(configPath) is null or { Implicit: true } && !File.Exists(path))
+            {
+                result.InvocationConfiguration.Error.WriteLine(
+                    $"error: no config file: {defaultConfig} does not exist. Give one with --config FILE; the example is deploy/jetson/edgeemo.json " +
+                    $"(install.sh installs it as {DefaultConfig}), every key is in docs/config.md");
+                return ExitCodes.Usage;
+            }
+
             AgentConfig config;
             try
             {

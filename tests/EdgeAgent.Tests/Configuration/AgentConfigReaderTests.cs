@@ -13,14 +13,16 @@ public sealed class AgentConfigReaderTests : IDisposable
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
-    private static JsonObject Good() => new()
+    // The folders the agent writes (queue, TensorRT cache) are this test's own: `run --check` proves them usable.
+    private JsonObject Good() => new()
     {
         ["deviceId"] = "bed-12",
         ["pack"] = TestPaths.Pack("affect-tiny"),
         ["sources"] = new JsonObject { ["visual"] = new JsonObject { ["type"] = "synthetic" }, ["audio"] = new JsonObject { ["type"] = "file", ["path"] = TestMedia.Speech } },
         ["mqtt"] = new JsonObject { ["broker"] = "mqtt://127.0.0.1:1883" },
         ["streaming"] = new JsonObject { ["hop"] = 16, ["defaults"] = new JsonObject { ["policy"] = "substitute", ["maxHold"] = "00:00:02" } },
-        ["inference"] = new JsonObject { ["providers"] = new JsonArray("tensorrt", "cpu") },
+        ["inference"] = new JsonObject { ["providers"] = new JsonArray("tensorrt", "cpu"), ["cacheDirectory"] = Path.Combine(folder, "cache") },
+        ["queue"] = new JsonObject { ["directory"] = Path.Combine(folder, "queue") },
     };
 
     private string Write(JsonObject config, string name = "edgeemo.json")
@@ -66,7 +68,7 @@ public sealed class AgentConfigReaderTests : IDisposable
 
     [Fact]
     public void Wrong_type() =>
-        Assert.Contains("$.streaming.hop: wrong type or value", Fails(c => c["streaming"]!["hop"] = "sixteen"), StringComparison.Ordinal);
+        Assert.Contains("$.streaming.hop: expected a whole number", Fails(c => c["streaming"]!["hop"] = "sixteen"), StringComparison.Ordinal);
 
     [Fact]
     public void Wrong_enum_value() =>
