@@ -83,7 +83,7 @@ public sealed class ConfigPathTests : IDisposable
     public void Every_path_key_of_a_camera_and_eda_config_is_resolved_against_the_config_folder()
     {
         Put("media/face.mp4", TestMedia.FaceVideo);
-        Write("calibration/eda.json", "{}");
+        TestEdaCalibration.Save(In("calibration/eda.json"));
         var config = new JsonObject
         {
             ["deviceId"] = "bed-12",

@@ -2,8 +2,8 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EdgeEmotion.EdgeAgent.Tests.Configuration;
 using EdgeEmotion.EdgeAgent.Tests.Publishing.Mqtt;
-using EdgeEmotion.Sensors.Eda;
 using EdgeEmotion.Tests;
 
 namespace EdgeEmotion.EdgeAgent.Tests.Deploy;
@@ -192,20 +192,7 @@ public sealed class JetsonBundleTests(JetsonBundle bundle) : IDisposable
 
         // What `edgeemo calibrate-eda` writes on the device.
         var calibration = (string)config["sources"]!["eda"]!["ads1115"]!["calibrationFile"]!;
-        Directory.CreateDirectory(Path.GetDirectoryName(calibration)!);
-        new EdaCalibration
-        {
-            Device = "i2c-7/0x48",
-            CreatedUtc = DateTimeOffset.UnixEpoch,
-            Input = InputMultiplexer.Ain0Gnd,
-            Gain = ProgrammableGain.FullScale4096mV,
-            DataRate = DataRate.Sps128,
-            OpenCircuitVolts = 0.002,
-            SupplyVolts = 3.3,
-            ReferenceOhms = 100_000,
-            MaxErrorPercent = 0.1,
-            Points = [new EdaCalibrationPoint("open", null, 0.002, 0.0003, 32, Saturated: false)],
-        }.Save(calibration);
+        TestEdaCalibration.Save(calibration);
 
         change(config);
         var path = Path.Combine(scratch, "etc/edgeemo/edgeemo.json");
