@@ -20,15 +20,17 @@ internal sealed class AckFile
     private readonly string directory;
     private readonly string path;
     private readonly string temporaryPath;
+    private readonly QueueFileSystem files;
 
-    public AckFile(string directory)
+    public AckFile(string directory, QueueFileSystem files)
     {
         this.directory = directory;
+        this.files = files;
         path = Path.Combine(directory, FileName);
         temporaryPath = Path.Combine(directory, TemporaryFileName);
     }
 
-    /// <summary>The stored sequence, 0 when there is no file, null when it is damaged.</summary>
+    /// <summary>The stored sequence, 0 when there is no file, null when it is damaged or out of range.</summary>
     public long? Read()
     {
         if (File.Exists(temporaryPath))
@@ -48,8 +50,9 @@ internal sealed class AckFile
         }
 
         var sequence = data.AsSpan(4, 8);
-        return Crc32.HashToUInt32(sequence) == BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(12))
-            ? BinaryPrimitives.ReadInt64LittleEndian(sequence)
+        var value = BinaryPrimitives.ReadInt64LittleEndian(sequence);
+        return Crc32.HashToUInt32(sequence) == BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(12)) && value is >= 0 and <= QueueRecord.MaxSequence
+            ? value
             : null;
     }
 
@@ -59,13 +62,13 @@ internal sealed class AckFile
         BinaryPrimitives.WriteUInt32LittleEndian(data, Magic);
         BinaryPrimitives.WriteInt64LittleEndian(data[4..], sequence);
         BinaryPrimitives.WriteUInt32LittleEndian(data[12..], Crc32.HashToUInt32(data.Slice(4, 8)));
-        using (var handle = File.OpenHandle(temporaryPath, FileMode.Create, FileAccess.Write, FileShare.None))
+        using (var handle = files.Open(temporaryPath, FileMode.Create, FileAccess.Write, FileShare.None))
         {
-            RandomAccess.Write(handle, data, 0);
-            RandomAccess.FlushToDisk(handle);
+            files.Write(handle, data, 0);
+            files.Flush(handle);
         }
 
-        File.Move(temporaryPath, path, overwrite: true);
-        DirectorySync.Flush(directory);
+        files.Replace(temporaryPath, path);
+        files.SyncDirectory(directory);
     }
 }
