@@ -13,7 +13,9 @@ internal static partial class QueueLock
 {
     public const string FileName = "queue.lock";
 
-    // .NET reports a file locked by another process (EWOULDBLOCK from flock) as a sharing violation.
+    // .NET on Linux reports a file another process has flocked with flock's errno, EWOULDBLOCK
+    // (11), as the HResult; Windows with ERROR_SHARING_VIOLATION.
+    private const int WouldBlock = 11;
     private const int SharingViolation = unchecked((int)0x80070020);
 
     /// <exception cref="QueueFolderException">The lock file is a directory, or another process holds it.</exception>
@@ -30,7 +32,7 @@ internal static partial class QueueLock
         {
             handle = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
-        catch (IOException e) when (e.HResult == SharingViolation)
+        catch (IOException e) when (e.HResult is WouldBlock or SharingViolation)
         {
             var owner = ReadOwner(path) is { } pid ? $"pid {pid}" : "pid unknown";
             throw new QueueFolderException($"queue folder '{directory}' is in use by another edgeemo ({owner})", e);
