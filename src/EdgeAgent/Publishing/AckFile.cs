@@ -7,7 +7,8 @@ namespace EdgeEmotion.EdgeAgent.Publishing;
 /// The file <c>ack</c>: the highest sequence number delivered (or dropped), as
 /// <c>[magic u32][seq i64][crc32 u32 over seq]</c>. Replaced atomically: written to
 /// <c>ack.tmp</c>, fsynced, renamed over <c>ack</c>, then the directory fsynced, so a crash
-/// leaves either the old value or the new one.
+/// leaves either the old value or the new one. On a full disk, where <c>ack.tmp</c> cannot be
+/// written, the 16 bytes are overwritten in place instead (no new space needed).
 /// </summary>
 internal sealed class AckFile
 {
@@ -56,19 +57,37 @@ internal sealed class AckFile
             : null;
     }
 
+    /// <exception cref="IOException">Neither way could write it.</exception>
     public void Write(long sequence)
     {
         Span<byte> data = stackalloc byte[Size];
         BinaryPrimitives.WriteUInt32LittleEndian(data, Magic);
         BinaryPrimitives.WriteInt64LittleEndian(data[4..], sequence);
         BinaryPrimitives.WriteUInt32LittleEndian(data[12..], Crc32.HashToUInt32(data.Slice(4, 8)));
-        using (var handle = files.Open(temporaryPath, FileMode.Create, FileAccess.Write, FileShare.None))
+        try
         {
-            files.Write(handle, data, 0);
-            files.Flush(handle);
-        }
+            using (var handle = files.Open(temporaryPath, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                files.Write(handle, data, 0);
+                files.Flush(handle);
+            }
 
-        files.Replace(temporaryPath, path);
-        files.SyncDirectory(directory);
+            files.Replace(temporaryPath, path);
+            files.SyncDirectory(directory);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Kept on disk even when full, so a seq delivered meanwhile is never handed out again
+            // after a crash. 16 bytes within one sector are written whole in practice; if not,
+            // the CRC fails and the next start resends everything: duplicates, never loss.
+            WriteInPlace(data);
+        }
+    }
+
+    private void WriteInPlace(ReadOnlySpan<byte> data)
+    {
+        using var handle = files.Open(path, FileMode.Open, FileAccess.Write, FileShare.None);
+        files.Write(handle, data, 0);
+        files.Flush(handle);
     }
 }

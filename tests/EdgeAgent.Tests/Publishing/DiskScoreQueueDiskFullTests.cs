@@ -147,6 +147,28 @@ public sealed class DiskScoreQueueDiskFullTests : IDisposable
     }
 
     [Fact]
+    public void On_a_full_disk_the_acknowledgement_file_is_overwritten_in_place_so_no_seq_is_reused()
+    {
+        using (var queue = Open())
+        {
+            Payloads.AppendMany(queue, 2);
+            queue.Acknowledge(1);
+            disk.Fill();
+            Payloads.AppendMany(queue, 3, size: 200); // held in memory
+
+            queue.Acknowledge(5); // delivered straight from memory
+
+            Assert.Equal(5, StoredAcknowledgement());
+        }
+
+        // As after a crash in the episode: the next seq comes after every delivered one.
+        disk.Capacity = null;
+        using var reopened = Open();
+        Assert.Equal(6, reopened.NextSequence);
+        Assert.Empty(reopened.Peek(10));
+    }
+
+    [Fact]
     public void A_disk_filled_by_the_newest_segment_alone_is_freed_once_its_records_are_delivered()
     {
         // The newest segment is never deleted; full of delivered records it would hold the disk forever.
