@@ -72,7 +72,6 @@ public sealed partial class DiskScoreQueue : IScoreQueue, IDisposable
     /// <summary>Opens the queue in <see cref="ScoreQueueOptions.Directory"/>, creating it if needed, and recovers what it holds.</summary>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
     /// <exception cref="UnauthorizedAccessException">The directory is not writable.</exception>
-    /// <exception cref="IOException">The directory cannot be created or read, or another queue holds it.</exception>
     /// <exception cref="QueueFolderException">The folder cannot be used: another agent holds it, its lock file is a directory, or it cannot be created or read.</exception>
     public DiskScoreQueue(ScoreQueueOptions options, ILogger<DiskScoreQueue> logger, TimeProvider? timeProvider = null)
         : this(options, logger, timeProvider, QueueFileSystem.Real)

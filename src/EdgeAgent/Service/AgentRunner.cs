@@ -139,7 +139,15 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
 
             // Counted once the publisher is done: what it delivered while stopping is not left.
             Undelivered = queue.Depth;
-            LogStopping(Outputs, queue.Depth);
+            var inMemory = queue.Unwritten;
+            if (inMemory == 0)
+            {
+                LogStopping(Outputs, Undelivered.Value);
+            }
+            else
+            {
+                LogStoppingWithUnwritten(Outputs, Undelivered.Value - inMemory, inMemory);
+            }
             if (!ReferenceEquals(live, first))
             {
                 live?.Dispose();
@@ -242,4 +250,7 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopped after {Outputs} outputs; {Depth} messages wait in the queue for the broker")]
     private partial void LogStopping(long outputs, long depth);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopped after {Outputs} outputs; {Depth} messages wait in the queue for the broker, {Unwritten} more were held in memory only (the disk refuses writes) and are lost unless it takes them now")]
+    private partial void LogStoppingWithUnwritten(long outputs, long depth, long unwritten);
 }
