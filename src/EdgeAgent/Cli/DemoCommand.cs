@@ -87,7 +87,7 @@ internal static class DemoCommand
                 var view = new ConsoleView(output, manifest);
                 var runner = new AgentRunner(config, Environment.CurrentDirectory, loggers) { OnOutput = view.Write };
                 await runner.RunAsync(ready: view.WriteHeader, run.Token);
-                output.WriteLine($"demo: stopped after {runner.Outputs} outputs; {runner.Queue?.Depth ?? 0} left in the queue");
+                output.WriteLine($"demo: stopped after {runner.Outputs} outputs; {runner.Undelivered ?? 0} left in the queue (not delivered)");
                 return ExitCodes.Ok;
             }
             catch (ConfigException e)

@@ -7,8 +7,8 @@ internal sealed class AgentProcesses : IDisposable
 {
     private readonly List<Process> agents = [];
 
-    /// <summary>Starts the agent built beside the tests on a config file. Its output is drained and dropped.</summary>
-    public Process Start(string config)
+    /// <summary>Starts the agent built beside the tests on a config file. Its output is drained, into <paramref name="lines"/> when given.</summary>
+    public Process Start(string config, System.Collections.Concurrent.ConcurrentQueue<string>? lines = null)
     {
         var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "edgeemo"))
         {
@@ -17,12 +17,20 @@ internal sealed class AgentProcesses : IDisposable
             RedirectStandardError = true,
         };
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         agents.Add(process);
         return process;
+
+        void Keep(string? line)
+        {
+            if (line is not null)
+            {
+                lines?.Enqueue(line);
+            }
+        }
     }
 
     public void Dispose()
