@@ -1,6 +1,7 @@
 using EdgeEmotion.EdgeAgent.Configuration;
 using EdgeEmotion.EdgeAgent.Publishing;
 using EdgeEmotion.EdgeAgent.Service;
+using EdgeEmotion.Runtime.Configuration;
 using EdgeEmotion.Runtime.Inference;
 using EdgeEmotion.Runtime.Packs;
 using Microsoft.Extensions.Logging;
@@ -8,7 +9,8 @@ using Microsoft.Extensions.Logging;
 namespace EdgeEmotion.EdgeAgent.Ota;
 
 /// <summary>
-/// Serves <c>ota/request</c>, one request at a time: download (size limit, resume, sha256), install
+/// Serves <c>ota/request</c>, one request at a time (requests that wait behind it are answered, the
+/// newest served): download (size limit, resume, sha256), install
 /// (signature, self-test, atomic switch of <c>active</c>), hot reload between two ticks, then the
 /// health gate (N scored outputs within T). A pack that fails the gate is rolled back, reloaded
 /// and its version marked bad. Every step and the outcome go out on <c>ota/status</c>.
@@ -24,6 +26,9 @@ internal sealed partial class OtaCoordinator(
 {
     private readonly ILogger logger = loggers.CreateLogger<OtaCoordinator>();
     private readonly BadVersions bad = new(store.StateDirectory);
+
+    // The last status of the request being served (requests are served one at a time).
+    private OtaStatusMessage? last;
 
     /// <summary>
     /// Makes sure <c>active</c> exists: when the state folder has none, the configured pack is copied
@@ -81,6 +86,7 @@ internal sealed partial class OtaCoordinator(
         {
         }
 
+        var packId = PackIdOf(store.Resolve(PackStore.ActiveLink));
         var reason = "the agent stopped before the new pack passed its health gate";
         string state = OtaStates.RolledBack;
         try
@@ -95,11 +101,23 @@ internal sealed partial class OtaCoordinator(
 
         if (pending?.Version is { } version)
         {
-            new BadVersions(store.StateDirectory).Mark(version, reason);
+            new BadVersions(store.StateDirectory).Mark(new BadVersion(packId, version, null, reason));
         }
 
         File.Delete(path);
         return new OtaStatusMessage(deviceId, pending?.RequestId ?? "unknown", pending?.Version, state, null, reason, clock.GetUtcNow());
+    }
+
+    private static string? PackIdOf(string? folder)
+    {
+        try
+        {
+            return folder is null ? null : ManifestReader.ReadFile(Path.Combine(folder, ManifestReader.FileName)).Id;
+        }
+        catch (ModelPackException)
+        {
+            return null;
+        }
     }
 
     /// <summary>A status to publish once connected (from <see cref="RecoverPending"/>).</summary>
@@ -118,50 +136,94 @@ internal sealed partial class OtaCoordinator(
             await publisher.PublishOtaStatusAsync(recovered with { At = clock.GetUtcNow() });
         }
 
-        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        await foreach (var request in publisher.OtaRequests.ReadAllAsync(cancellationToken))
+        // Redirects are followed by the downloader, which refuses any but http(s) with a clear reason.
+        using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
+        var requests = publisher.OtaRequests;
+        while (await requests.WaitToReadAsync(cancellationToken))
         {
-            try
+            // Everything that arrived while the last request ran: each is answered; of those that
+            // pass their checks only the newest is served, the older ones are superseded by it.
+            var valid = new List<OtaWork>();
+            while (requests.TryRead(out var raw))
             {
-                await HandleAsync(request, http, cancellationToken);
+                var read = OtaRequestRead.From(raw.Payload.Span);
+                if (read.Work is { } work)
+                {
+                    valid.Add(work);
+                }
+                else
+                {
+                    await ReportAsync(read.Id, read.Version, OtaStates.Failed, null, read.Refusal);
+                }
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+
+            foreach (var older in valid.SkipLast(1))
             {
-                throw;
+                await ReportAsync(older.Id, older.Version, OtaStates.Failed, null,
+                    $"superseded by request '{valid[^1].Id}', which came later");
             }
-            catch (Exception e)
+
+            if (valid.Count > 0)
             {
-                // Never the end of the service: the request failed, scoring goes on.
-                LogUnexpected(e);
+                await ServeAsync(valid[^1], http, cancellationToken);
             }
         }
     }
 
-    private async Task HandleAsync(OtaRequest raw, HttpClient http, CancellationToken cancellationToken)
+    /// <summary>
+    /// The one place that guarantees a final status: whatever a request's steps throw (or a stop
+    /// interrupts), its last retained <c>ota/status</c> is succeeded, failed or rolled-back.
+    /// </summary>
+    private async Task ServeAsync(OtaWork work, HttpClient http, CancellationToken cancellationToken)
     {
-        OtaRequestMessage? request;
+        last = null;
+        string? failure = null;
         try
         {
-            request = PublishingJson.DeserializeOtaRequest(raw.Payload.Span);
+            await HandleAsync(work, http, cancellationToken);
         }
-        catch (System.Text.Json.JsonException e)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await ReportAsync("unknown", null, OtaStates.Failed, null, $"request is not valid JSON: {e.Message}");
+            failure = last?.State == OtaStates.Gated
+                ? "the agent stopped during the health gate; the next start rolls the pack back"
+                : "the agent stopped before the request ended";
+            throw;
+        }
+        catch (Exception e)
+        {
+            // Never the end of the service: the request failed, scoring goes on.
+            failure = $"{last?.State ?? "request"} failed: {e.Message}";
+            LogUnexpected(work.Id, last?.State ?? "request", e.GetType().Name, PrintableText.Escape(e.Message, 500));
+            LogUnexpectedDetail(e);
+        }
+        finally
+        {
+            if (last is not { State: OtaStates.Succeeded or OtaStates.Failed or OtaStates.RolledBack })
+            {
+                try
+                {
+                    await ReportAsync(work.Id, last?.Version ?? work.Version, OtaStates.Failed, null, failure ?? "the request ended without an outcome");
+                }
+                catch (Exception e) when (e is ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+                {
+                    // Stopping: the broker keeps the last step; the next start reports what it finds.
+                }
+            }
+        }
+    }
+
+    private async Task HandleAsync(OtaWork work, HttpClient http, CancellationToken cancellationToken)
+    {
+        var (id, version, sha256) = (work.Id, work.Version, work.Sha256);
+        if (bad.FindBundle(sha256, out var badListProblem) is { } badBundle)
+        {
+            await ReportAsync(id, version, OtaStates.Failed, null, $"{Describe(badBundle)} is marked bad ({badBundle.Reason}); not retried automatically");
             return;
         }
 
-        var id = request?.RequestId ?? request?.Version ?? "unknown";
-        if (request?.Url is not { } url || request.Sha256 is not { } sha256 || request.Version is not { } version
-            || !Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        if (badListProblem is not null)
         {
-            await ReportAsync(id, request?.Version, OtaStates.Failed, null, "request needs url (absolute http/https), sha256 and version");
-            return;
-        }
-
-        if (bad.IsBad(version, out var why))
-        {
-            await ReportAsync(id, version, OtaStates.Failed, null, $"version {version} is marked bad ({why}); not retried automatically");
-            return;
+            LogBadListUnreadable(badListProblem);
         }
 
         if (ActiveVersion() == version)
@@ -179,7 +241,7 @@ internal sealed partial class OtaCoordinator(
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(config.Ota.DownloadTimeout);
             var downloader = new OtaDownloader(http, Path.Combine(store.StateDirectory, "downloads"), config.Ota.MaxDownloadBytes);
-            bundle = await downloader.DownloadAsync(uri, sha256, null, timeout.Token);
+            bundle = await downloader.DownloadAsync(work.Url, sha256, null, timeout.Token);
         }
         catch (Exception e) when (e is OtaDownloadException or HttpRequestException or IOException
                                   || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
@@ -193,6 +255,13 @@ internal sealed partial class OtaCoordinator(
         try
         {
             using var trusted = TrustedKeys.Load(Path.Combine(baseDirectory, config.Ota.TrustedKeys), config.Ota.AllowedSigners);
+            if (await FindBadPackAsync(bundle, trusted, cancellationToken) is { } badPack)
+            {
+                await ReportAsync(id, badPack.Version, OtaStates.Failed, null,
+                    $"the bundle holds {Describe(badPack)}, which is marked bad ({badPack.Reason}); not retried automatically");
+                return;
+            }
+
             var warmup = new EngineWarmup(new ModelSessionFactory(config.Inference, loggers.CreateLogger<ModelSessionFactory>()), loggers);
             outcome = await new PackInstaller(store, trusted, warmup, allowDowngrade: false).InstallAsync(bundle, cancellationToken);
         }
@@ -211,6 +280,7 @@ internal sealed partial class OtaCoordinator(
             LogVersionDiffers(version, outcome.Version);
         }
 
+        var installed = new BadVersion(outcome.PackId, outcome.Version, sha256, "");
         await ReportAsync(id, outcome.Version, OtaStates.Switching, null, null);
         var gate = new HealthGate(config.Ota.HealthGate.Outputs);
         var pending = PendingPath(store);
@@ -221,7 +291,7 @@ internal sealed partial class OtaCoordinator(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            await RollBackAsync(id, outcome.Version, $"the new pack did not start: {e.Message}", cancellationToken);
+            await RollBackAsync(id, installed with { Reason = $"the new pack did not start: {e.Message}" }, cancellationToken);
             return;
         }
 
@@ -237,9 +307,21 @@ internal sealed partial class OtaCoordinator(
             return;
         }
 
-        await RollBackAsync(id, outcome.Version,
-            $"health gate: {gate.Seen} of {config.Ota.HealthGate.Outputs} scored outputs within {config.Ota.HealthGate.Within}", cancellationToken);
+        await RollBackAsync(id, installed with
+        {
+            Reason = $"health gate: {gate.Seen} of {config.Ota.HealthGate.Outputs} scored outputs within {config.Ota.HealthGate.Within}",
+        }, cancellationToken);
     }
+
+    /// <summary>The bad-list entry the bundle's signed pack id and version match, or null; reads only bundle.json and its signature.</summary>
+    private async Task<BadVersion?> FindBadPackAsync(string bundle, TrustedKeys trusted, CancellationToken cancellationToken)
+    {
+        await using var reader = await BundleReader.OpenAsync(bundle, trusted, cancellationToken);
+        return bad.FindPack(reader.Manifest.PackId, reader.Manifest.PackVersion, out _);
+    }
+
+    private static string Describe(BadVersion entry) =>
+        $"{(entry.PackId is null ? "version" : entry.PackId)} {entry.Version}";
 
     private string? ActiveVersion()
     {
@@ -253,10 +335,11 @@ internal sealed partial class OtaCoordinator(
         }
     }
 
-    private async Task RollBackAsync(string id, string version, string reason, CancellationToken cancellationToken)
+    private async Task RollBackAsync(string id, BadVersion failed, CancellationToken cancellationToken)
     {
+        var (version, reason) = (failed.Version, failed.Reason);
         LogRollingBack(version, reason);
-        bad.Mark(version, reason);
+        bad.Mark(failed);
         try
         {
             var (active, _) = PackRollback.Run(store);
@@ -272,10 +355,14 @@ internal sealed partial class OtaCoordinator(
         await ReportAsync(id, version, OtaStates.RolledBack, null, reason);
     }
 
+    /// <summary>Publishes one step of a request; reasons may quote outside text (a server's reply, a file name), so they are escaped.</summary>
     private async Task ReportAsync(string id, string? version, string state, double? progress, string? reason)
     {
+        reason = reason is null ? null : PrintableText.Escape(reason, 1000);
+        var message = new OtaStatusMessage(config.DeviceId, id, version, state, progress, reason, clock.GetUtcNow());
+        last = message;
         LogState(id, state, reason ?? "");
-        await publisher.PublishOtaStatusAsync(new OtaStatusMessage(config.DeviceId, id, version, state, progress, reason, clock.GetUtcNow()));
+        await publisher.PublishOtaStatusAsync(message);
     }
 
     private static void TryDelete(string path)
@@ -304,6 +391,12 @@ internal sealed partial class OtaCoordinator(
     [LoggerMessage(Level = LogLevel.Warning, Message = "OTA: rolling back {Version}: {Reason}")]
     private partial void LogRollingBack(string version, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "OTA request failed unexpectedly")]
-    private partial void LogUnexpected(Exception exception);
+    [LoggerMessage(Level = LogLevel.Error, Message = "OTA request {Id} failed unexpectedly while {State}: {Error}: {Message}")]
+    private partial void LogUnexpected(string id, string state, string error, string message);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "OTA request failure detail")]
+    private partial void LogUnexpectedDetail(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "OTA: {Problem}")]
+    private partial void LogBadListUnreadable(string problem);
 }

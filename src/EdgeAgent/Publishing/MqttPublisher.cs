@@ -34,8 +34,10 @@ public sealed partial class MqttPublisher : IAsyncDisposable
     private readonly ExponentialBackoff backoff;
     private readonly SemaphoreSlim statusGate = new(1, 1);
     private readonly CancellationTokenSource stopping = new();
+    // Not bounded by dropping: every request must be answered on ota/status, and the OTA
+    // coordinator takes all that wait each time it is free (answering the older ones as superseded).
     private readonly Channel<OtaRequest> otaRequests =
-        Channel.CreateBounded<OtaRequest>(new BoundedChannelOptions(16) { FullMode = BoundedChannelFullMode.DropOldest });
+        Channel.CreateUnbounded<OtaRequest>(new UnboundedChannelOptions { SingleReader = true });
 
     private readonly string broker;
     private readonly string clientId;
