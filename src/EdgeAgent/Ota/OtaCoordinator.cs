@@ -27,8 +27,7 @@ internal sealed partial class OtaCoordinator(
     private readonly ILogger logger = loggers.CreateLogger<OtaCoordinator>();
     private readonly BadVersions bad = new(store.StateDirectory);
 
-    // The last status of the request being served (requests are served one at a time).
-    private OtaStatusMessage? last;
+    private readonly OtaStatusReporter status = new(config.DeviceId, publisher, loggers.CreateLogger<OtaStatusReporter>(), clock);
 
     /// <summary>
     /// Makes sure <c>active</c> exists: when the state folder has none, the configured pack is copied
@@ -127,20 +126,32 @@ internal sealed partial class OtaCoordinator(
     {
         if (Recovered is { } recovered)
         {
-            while (!publisher.Connected)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(100), clock, cancellationToken);
-            }
-
-            LogState(recovered.RequestId, recovered.State, recovered.Reason ?? "");
-            await publisher.PublishOtaStatusAsync(recovered with { At = clock.GetUtcNow() });
+            // Before the first connection this waits as undelivered, and goes out once connected.
+            await status.PublishAsync(recovered with { At = clock.GetUtcNow() });
         }
 
         // Redirects are followed by the downloader, which refuses any but http(s) with a clear reason.
         using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
         var requests = publisher.OtaRequests;
-        while (await requests.WaitToReadAsync(cancellationToken))
+        Task<bool>? next = null;
+        while (true)
         {
+            next ??= requests.WaitToReadAsync(cancellationToken).AsTask();
+            if (status.HasUndelivered
+                && await Task.WhenAny(next, Task.Delay(TimeSpan.FromSeconds(1), clock, cancellationToken)) != next)
+            {
+                // A status the broker did not take waits: look for the broker once a second.
+                await status.RedeliverAsync();
+                continue;
+            }
+
+            if (!await next)
+            {
+                return;
+            }
+
+            next = null;
+
             // Everything that arrived while the last request ran: each is answered; of those that
             // pass their checks only the newest is served, the older ones are superseded by it.
             var valid = new List<OtaWork>();
@@ -153,13 +164,13 @@ internal sealed partial class OtaCoordinator(
                 }
                 else
                 {
-                    await ReportAsync(read.Id, read.Version, OtaStates.Failed, null, read.Refusal);
+                    await status.ReportAsync(read.Id, read.Version, OtaStates.Failed, null, read.Refusal);
                 }
             }
 
             foreach (var older in valid.SkipLast(1))
             {
-                await ReportAsync(older.Id, older.Version, OtaStates.Failed, null,
+                await status.ReportAsync(older.Id, older.Version, OtaStates.Failed, null,
                     $"superseded by request '{valid[^1].Id}', which came later");
             }
 
@@ -176,7 +187,7 @@ internal sealed partial class OtaCoordinator(
     /// </summary>
     private async Task ServeAsync(OtaWork work, HttpClient http, CancellationToken cancellationToken)
     {
-        last = null;
+        status.NewRequest();
         string? failure = null;
         try
         {
@@ -184,7 +195,7 @@ internal sealed partial class OtaCoordinator(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            failure = last?.State == OtaStates.Gated
+            failure = status.Last?.State == OtaStates.Gated
                 ? "the agent stopped during the health gate; the next start rolls the pack back"
                 : "the agent stopped before the request ended";
             throw;
@@ -192,17 +203,17 @@ internal sealed partial class OtaCoordinator(
         catch (Exception e)
         {
             // Never the end of the service: the request failed, scoring goes on.
-            failure = $"{last?.State ?? "request"} failed: {e.Message}";
-            LogUnexpected(work.Id, last?.State ?? "request", e.GetType().Name, PrintableText.Escape(e.Message, 500));
+            failure = $"{status.Last?.State ?? "request"} failed: {e.Message}";
+            LogUnexpected(work.Id, status.Last?.State ?? "request", e.GetType().Name, PrintableText.Escape(e.Message, 500));
             LogUnexpectedDetail(e);
         }
         finally
         {
-            if (last is not { State: OtaStates.Succeeded or OtaStates.Failed or OtaStates.RolledBack })
+            if (status.Last is not { State: OtaStates.Succeeded or OtaStates.Failed or OtaStates.RolledBack })
             {
                 try
                 {
-                    await ReportAsync(work.Id, last?.Version ?? work.Version, OtaStates.Failed, null, failure ?? "the request ended without an outcome");
+                    await status.ReportAsync(work.Id, status.Last?.Version ?? work.Version, OtaStates.Failed, null, failure ?? "the request ended without an outcome");
                 }
                 catch (Exception e) when (e is ObjectDisposedException or OperationCanceledException or InvalidOperationException)
                 {
@@ -217,7 +228,7 @@ internal sealed partial class OtaCoordinator(
         var (id, version, sha256) = (work.Id, work.Version, work.Sha256);
         if (bad.FindBundle(sha256, out var badListProblem) is { } badBundle)
         {
-            await ReportAsync(id, version, OtaStates.Failed, null, $"{Describe(badBundle)} is marked bad ({badBundle.Reason}); not retried automatically");
+            await status.ReportAsync(id, version, OtaStates.Failed, null, $"{Describe(badBundle)} is marked bad ({badBundle.Reason}); not retried automatically");
             return;
         }
 
@@ -229,13 +240,13 @@ internal sealed partial class OtaCoordinator(
         if (ActiveVersion() == version)
         {
             // A retained request comes again on every reconnect: nothing to do.
-            await ReportAsync(id, version, OtaStates.Succeeded, 1, $"version {version} is already active");
+            await status.ReportAsync(id, version, OtaStates.Succeeded, 1, $"version {version} is already active");
             return;
         }
 
         LogRequest(id, version);
         string bundle;
-        await ReportAsync(id, version, OtaStates.Downloading, 0, null);
+        await status.ReportAsync(id, version, OtaStates.Downloading, 0, null);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -246,18 +257,18 @@ internal sealed partial class OtaCoordinator(
         catch (Exception e) when (e is OtaDownloadException or HttpRequestException or IOException
                                   || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            await ReportAsync(id, version, OtaStates.Failed, null, $"download: {(e is OperationCanceledException ? $"no complete download within {config.Ota.DownloadTimeout}" : e.Message)}");
+            await status.ReportAsync(id, version, OtaStates.Failed, null, $"download: {(e is OperationCanceledException ? $"no complete download within {config.Ota.DownloadTimeout}" : e.Message)}");
             return;
         }
 
-        await ReportAsync(id, version, OtaStates.Installing, 1, null);
+        await status.ReportAsync(id, version, OtaStates.Installing, 1, null);
         InstallOutcome outcome;
         try
         {
             using var trusted = TrustedKeys.Load(Path.Combine(baseDirectory, config.Ota.TrustedKeys), config.Ota.AllowedSigners);
             if (await FindBadPackAsync(bundle, trusted, cancellationToken) is { } badPack)
             {
-                await ReportAsync(id, badPack.Version, OtaStates.Failed, null,
+                await status.ReportAsync(id, badPack.Version, OtaStates.Failed, null,
                     $"the bundle holds {Describe(badPack)}, which is marked bad ({badPack.Reason}); not retried automatically");
                 return;
             }
@@ -267,7 +278,7 @@ internal sealed partial class OtaCoordinator(
         }
         catch (OtaException e)
         {
-            await ReportAsync(id, version, OtaStates.Failed, null, $"install refused ({OtaException.CheckName(e.Check)}): {e.Message}");
+            await status.ReportAsync(id, version, OtaStates.Failed, null, $"install refused ({OtaException.CheckName(e.Check)}): {e.Message}");
             return;
         }
         finally
@@ -281,7 +292,7 @@ internal sealed partial class OtaCoordinator(
         }
 
         var installed = new BadVersion(outcome.PackId, outcome.Version, sha256, "");
-        await ReportAsync(id, outcome.Version, OtaStates.Switching, null, null);
+        await status.ReportAsync(id, outcome.Version, OtaStates.Switching, null, null);
         var gate = new HealthGate(config.Ota.HealthGate.Outputs);
         var pending = PendingPath(store);
         await File.WriteAllBytesAsync(pending, PublishingJson.Serialize(new OtaStatusMessage(config.DeviceId, id, outcome.Version, OtaStates.Gated, null, null, clock.GetUtcNow())), cancellationToken);
@@ -295,7 +306,7 @@ internal sealed partial class OtaCoordinator(
             return;
         }
 
-        await ReportAsync(id, outcome.Version, OtaStates.Gated, null, $"waiting for {config.Ota.HealthGate.Outputs} scored outputs within {config.Ota.HealthGate.Within}");
+        await status.ReportAsync(id, outcome.Version, OtaStates.Gated, null, $"waiting for {config.Ota.HealthGate.Outputs} scored outputs within {config.Ota.HealthGate.Within}");
         var passed = await Task.WhenAny(gate.Passed, Task.Delay(config.Ota.HealthGate.Within, clock, cancellationToken)) == gate.Passed;
         runner.ClearGate();
         cancellationToken.ThrowIfCancellationRequested();
@@ -303,7 +314,7 @@ internal sealed partial class OtaCoordinator(
         {
             File.Delete(pending);
             LogSucceeded(outcome.PackId, outcome.Version);
-            await ReportAsync(id, outcome.Version, OtaStates.Succeeded, 1, null);
+            await status.ReportAsync(id, outcome.Version, OtaStates.Succeeded, 1, null);
             return;
         }
 
@@ -347,22 +358,12 @@ internal sealed partial class OtaCoordinator(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            await ReportAsync(id, version, OtaStates.Failed, null, $"{reason}; and the rollback failed: {e.Message}");
+            await status.ReportAsync(id, version, OtaStates.Failed, null, $"{reason}; and the rollback failed: {e.Message}");
             return;
         }
 
         File.Delete(PendingPath(store));
-        await ReportAsync(id, version, OtaStates.RolledBack, null, reason);
-    }
-
-    /// <summary>Publishes one step of a request; reasons may quote outside text (a server's reply, a file name), so they are escaped.</summary>
-    private async Task ReportAsync(string id, string? version, string state, double? progress, string? reason)
-    {
-        reason = reason is null ? null : PrintableText.Escape(reason, 1000);
-        var message = new OtaStatusMessage(config.DeviceId, id, version, state, progress, reason, clock.GetUtcNow());
-        last = message;
-        LogState(id, state, reason ?? "");
-        await publisher.PublishOtaStatusAsync(message);
+        await status.ReportAsync(id, version, OtaStates.RolledBack, null, reason);
     }
 
     private static void TryDelete(string path)
@@ -378,9 +379,6 @@ internal sealed partial class OtaCoordinator(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "OTA request {Id}: version {Version}")]
     private partial void LogRequest(string id, string version);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "OTA {Id}: {State} {Reason}")]
-    private partial void LogState(string id, string state, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "OTA request said version {Requested}, the bundle held {Installed}")]
     private partial void LogVersionDiffers(string requested, string installed);

@@ -159,16 +159,16 @@ public sealed partial class MqttPublisher : IAsyncDisposable
     /// <summary>
     /// Publishes an OTA progress/outcome on <c>ota/status</c>: QoS 1 and retained, so the broker
     /// keeps the latest state of the latest request for a dashboard that connects later. Skipped
-    /// (logged) while disconnected; never throws for the network.
+    /// (logged) while disconnected; never throws for the network. Returns whether the broker took it.
     /// </summary>
-    public async Task PublishOtaStatusAsync(EdgeEmotion.EdgeAgent.Ota.OtaStatusMessage message)
+    public async Task<bool> PublishOtaStatusAsync(EdgeEmotion.EdgeAgent.Ota.OtaStatusMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
         var current = Volatile.Read(ref client);
         if (current is not { IsConnected: true })
         {
             LogHealthSkipped();
-            return;
+            return false;
         }
 
         var ota = new MqttApplicationMessageBuilder()
@@ -181,11 +181,13 @@ public sealed partial class MqttPublisher : IAsyncDisposable
         using var timeout = new CancellationTokenSource(options.PublishTimeout, time);
         try
         {
-            await current.PublishAsync(ota, timeout.Token).ConfigureAwait(false);
+            var result = await current.PublishAsync(ota, timeout.Token).ConfigureAwait(false);
+            return result.IsSuccess;
         }
         catch (Exception e) when (IsConnectionFailure(e) || e is OperationCanceledException or MqttCommunicationTimedOutException)
         {
             LogHealthFailed(e.Message);
+            return false;
         }
     }
 
