@@ -47,6 +47,9 @@ internal sealed class LocalHttpServer : IDisposable
     /// <summary>When set, every request is answered 302 with this Location.</summary>
     public string? RedirectTo { get; set; }
 
+    /// <summary>When set, each answer waits for this task first (a download held open).</summary>
+    public Task? Hold { get; set; }
+
     /// <summary>When true, the body goes out chunked, without a Content-Length (the size is known only at its end).</summary>
     public bool Chunked { get; set; }
 
@@ -77,6 +80,11 @@ internal sealed class LocalHttpServer : IDisposable
                 lock (RangesSeen)
                 {
                     RangesSeen.Add(range);
+                }
+
+                if (Hold is { } hold)
+                {
+                    await hold;
                 }
 
                 if (RedirectTo is { } location)

@@ -183,6 +183,32 @@ public sealed class OtaLiveProcessTests : IDisposable
         Assert.All(ids, id => Assert.Single(dashboard.On($"{Root}/ota/status"), m => IsFinal(StateOf(m)) && IdOf(m) == id));
     }
 
+    [Fact]
+    public async Task A_final_status_that_ends_while_the_broker_is_away_is_published_once_it_is_back()
+    {
+        using var broker = await MosquittoBroker.StartAsync();
+        await using var dashboard = await MqttTestSubscriber.ConnectAsync(broker.Port, $"{Root}/#");
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var http = new LocalHttpServer(new byte[1000]) { Hold = release.Task };
+        var agent = agents.Start(WriteConfig(broker.Port, gateOutputs: 3, gateWithin: "00:01:00"));
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        agent.OutputDataReceived += (_, e) => log.Enqueue(e.Data ?? "");
+        agent.ErrorDataReceived += (_, e) => log.Enqueue(e.Data ?? "");
+        await dashboard.WaitForAsync(m => Scores(m).Count >= 2, "the first scores");
+
+        await dashboard.PublishAsync($"{Root}/ota/request", Request(http.Url, new byte[1], "1.0.1", "away"));
+        await dashboard.WaitForAsync(m => OtaStates(m).Contains("downloading"), "the download to start");
+        broker.Stop();
+        release.SetResult(); // the download ends in a sha256 mismatch while no broker listens
+        await Eventually.WaitUntilAsync(() => log.Any(l => l.Contains("OTA away: failed", StringComparison.Ordinal)), "the agent to end the request");
+
+        await broker.RestartAsync();
+        await dashboard.ReconnectAsync();
+        var final = await FinalStatusAsync(dashboard, "away");
+        Assert.Equal("failed", final.GetProperty("state").GetString());
+        Assert.Contains("sha256 mismatch", final.GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
     private static async Task<JsonElement> FinalStatusAsync(MqttTestSubscriber dashboard, string id)
     {
         await dashboard.WaitForAsync(m => FinalOf(m, id) is not null, $"a final status for request '{id}'");
