@@ -81,8 +81,9 @@ internal sealed partial class OtaCoordinator(
         {
             pending = PublishingJson.DeserializeOtaStatus(File.ReadAllBytes(path));
         }
-        catch (System.Text.Json.JsonException)
+        catch (Exception e) when (e is System.Text.Json.JsonException or IOException or UnauthorizedAccessException)
         {
+            // Unreadable: the rollback below still happens; the report cannot name the request.
         }
 
         var packId = PackIdOf(store.Resolve(PackStore.ActiveLink));
@@ -104,7 +105,8 @@ internal sealed partial class OtaCoordinator(
         }
 
         File.Delete(path);
-        return new OtaStatusMessage(deviceId, pending?.RequestId ?? "unknown", pending?.Version, state, null, reason, clock.GetUtcNow());
+        return new OtaStatusMessage(deviceId, PrintableText.Escape(pending?.RequestId ?? OtaRequestRead.UnknownId, OtaRequestRead.MaxRequestIdLength),
+            pending?.Version is { } v ? PrintableText.Escape(v, PackVersion.MaxLength) : null, state, null, reason, clock.GetUtcNow());
     }
 
     private static string? PackIdOf(string? folder)
