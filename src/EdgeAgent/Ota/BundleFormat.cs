@@ -28,7 +28,8 @@ public sealed record BundleManifest(int FormatVersion, string PackId, string Pac
 public sealed record BundleSignature(string Algorithm, string KeyId, string Signature);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true,
-    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(BundleManifest))]
 [JsonSerializable(typeof(BundleSignature))]
 internal sealed partial class BundleJsonContext : JsonSerializerContext;

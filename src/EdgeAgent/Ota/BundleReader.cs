@@ -1,6 +1,8 @@
 using System.Formats.Tar;
 using System.Security.Cryptography;
 using System.Text.Json;
+using EdgeEmotion.Runtime.Configuration;
+using EdgeEmotion.Runtime.Packs;
 
 namespace EdgeEmotion.EdgeAgent.Ota;
 
@@ -72,30 +74,30 @@ public sealed class BundleReader : IAsyncDisposable
                 var relative = CheckEntryName(entry.Name);
                 if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile))
                 {
-                    throw new OtaException(OtaCheck.EntryType, $"entry '{entry.Name}' is a {entry.EntryType}; a bundle holds regular files only");
+                    throw new OtaException(OtaCheck.EntryType, $"entry '{PrintableText.Escape(entry.Name)}' is a {entry.EntryType}; a bundle holds regular files only");
                 }
 
                 if (!listed.TryGetValue(relative, out var file))
                 {
-                    throw new OtaException(OtaCheck.EntryPath, $"entry '{entry.Name}' is not listed in {BundleFormat.ManifestEntry}");
+                    throw new OtaException(OtaCheck.EntryPath, $"entry '{PrintableText.Escape(entry.Name)}' is not listed in {BundleFormat.ManifestEntry}");
                 }
 
                 if (!seen.Add(relative))
                 {
-                    throw new OtaException(OtaCheck.EntryPath, $"entry '{entry.Name}' appears twice");
+                    throw new OtaException(OtaCheck.EntryPath, $"entry '{PrintableText.Escape(entry.Name)}' appears twice");
                 }
 
                 if (entry.Length != file.Size || entry.Length > maxEntryBytes)
                 {
                     throw new OtaException(OtaCheck.Size, entry.Length > maxEntryBytes
-                        ? $"entry '{entry.Name}' is {entry.Length} bytes, above the {maxEntryBytes}-byte limit"
-                        : $"entry '{entry.Name}' is {entry.Length} bytes but {BundleFormat.ManifestEntry} says {file.Size}");
+                        ? $"entry '{PrintableText.Escape(entry.Name)}' is {entry.Length} bytes, above the {maxEntryBytes}-byte limit"
+                        : $"entry '{PrintableText.Escape(entry.Name)}' is {entry.Length} bytes but {BundleFormat.ManifestEntry} says {file.Size}");
                 }
 
                 var target = Path.GetFullPath(Path.Combine(staging, relative));
                 if (!target.StartsWith(root, StringComparison.Ordinal))
                 {
-                    throw new OtaException(OtaCheck.EntryPath, $"entry '{entry.Name}' resolves outside the staging folder");
+                    throw new OtaException(OtaCheck.EntryPath, $"entry '{PrintableText.Escape(entry.Name)}' resolves outside the staging folder");
                 }
 
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
@@ -105,7 +107,7 @@ public sealed class BundleReader : IAsyncDisposable
         catch (Exception e) when (e is EndOfStreamException or InvalidDataException)
         {
             throw new OtaException(OtaCheck.Truncated,
-                current is null ? $"the archive breaks before its first pack entry: {e.Message}" : $"the archive ends or breaks inside or after entry '{current}': {e.Message}", e);
+                current is null ? $"the archive breaks before its first pack entry: {e.Message}" : $"the archive ends or breaks inside or after entry '{PrintableText.Escape(current)}': {e.Message}", e);
         }
 
         var missing = listed.Keys.Where(k => !seen.Contains(k)).Order(StringComparer.Ordinal).ToList();
@@ -137,7 +139,7 @@ public sealed class BundleReader : IAsyncDisposable
                     copied += n;
                     if (copied > file.Size)
                     {
-                        throw new OtaException(OtaCheck.Size, $"entry '{entry.Name}' holds more than the {file.Size} bytes {BundleFormat.ManifestEntry} says");
+                        throw new OtaException(OtaCheck.Size, $"entry '{PrintableText.Escape(entry.Name)}' holds more than the {file.Size} bytes {BundleFormat.ManifestEntry} says");
                     }
 
                     hash.AppendData(buffer, 0, n);
@@ -151,7 +153,7 @@ public sealed class BundleReader : IAsyncDisposable
 
         if (copied < file.Size)
         {
-            throw new OtaException(OtaCheck.Truncated, $"entry '{entry.Name}' ends after {copied} of {file.Size} bytes");
+            throw new OtaException(OtaCheck.Truncated, $"entry '{PrintableText.Escape(entry.Name)}' ends after {copied} of {file.Size} bytes");
         }
 
         var actual = Convert.ToHexStringLower(hash.GetHashAndReset());
@@ -161,26 +163,21 @@ public sealed class BundleReader : IAsyncDisposable
         }
     }
 
-    /// <summary>The pack-relative path of an entry, or a refusal naming what is wrong with the name.</summary>
+    /// <summary>The pack-relative path of an entry, or a refusal naming what is wrong with the name (<see cref="PackPaths"/>).</summary>
     internal static string CheckEntryName(string name)
     {
-        if (name.StartsWith('/') || name.Contains('\\', StringComparison.Ordinal) || name.Contains('\0', StringComparison.Ordinal))
+        if (!name.StartsWith(BundleFormat.PackPrefix, StringComparison.Ordinal))
         {
-            throw new OtaException(OtaCheck.EntryPath, $"entry '{name}' has an absolute path or a forbidden character");
+            throw new OtaException(OtaCheck.EntryPath, $"entry '{PrintableText.Escape(name)}' is not a file under {BundleFormat.PackPrefix}");
         }
 
-        var segments = name.Split('/');
-        if (segments.Any(s => s is ".." or "."))
+        var relative = name[BundleFormat.PackPrefix.Length..];
+        if (PackPaths.Problem(relative) is { } problem)
         {
-            throw new OtaException(OtaCheck.EntryPath, $"entry '{name}' has a '..' or '.' segment");
+            throw new OtaException(OtaCheck.EntryPath, $"entry '{PrintableText.Escape(name)}' {problem}");
         }
 
-        if (!name.StartsWith(BundleFormat.PackPrefix, StringComparison.Ordinal) || segments.Skip(1).Any(s => s.Length == 0))
-        {
-            throw new OtaException(OtaCheck.EntryPath, $"entry '{name}' is not a file under {BundleFormat.PackPrefix}");
-        }
-
-        return name[BundleFormat.PackPrefix.Length..];
+        return relative;
     }
 
     private static async Task<byte[]> ReadHeaderEntryAsync(TarReader tar, string expectedName, CancellationToken cancellationToken)
@@ -198,7 +195,7 @@ public sealed class BundleReader : IAsyncDisposable
         if (entry is null || entry.Name != expectedName)
         {
             throw new OtaException(OtaCheck.Signature,
-                $"the bundle's {(expectedName == BundleFormat.ManifestEntry ? "first" : "second")} entry must be {expectedName}, found {(entry is null ? "the end of the archive" : $"'{entry.Name}'")}: the bundle is not signed");
+                $"the bundle's {(expectedName == BundleFormat.ManifestEntry ? "first" : "second")} entry must be {expectedName}, found {(entry is null ? "the end of the archive" : $"'{PrintableText.Escape(entry.Name)}'")}: the bundle is not signed");
         }
 
         if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || entry.Length > BundleFormat.MaxHeaderEntryBytes)
@@ -243,7 +240,7 @@ public sealed class BundleReader : IAsyncDisposable
             throw new OtaException(OtaCheck.BundleManifest, $"{BundleFormat.ManifestEntry} has format version {manifest?.FormatVersion}; this agent reads {BundleFormat.Version}");
         }
 
-        if (manifest.Files is null || manifest.Files.Count == 0 || string.IsNullOrEmpty(manifest.PackId) || string.IsNullOrEmpty(manifest.PackVersion))
+        if (manifest.Files is null || manifest.Files.Count == 0 || manifest.Files.Any(f => f is null) || string.IsNullOrEmpty(manifest.PackId) || string.IsNullOrEmpty(manifest.PackVersion))
         {
             throw new OtaException(OtaCheck.BundleManifest, $"{BundleFormat.ManifestEntry} lacks packId, packVersion or files");
         }
@@ -257,7 +254,7 @@ public sealed class BundleReader : IAsyncDisposable
             }
         }
 
-        if (!manifest.Files.Any(f => f.Path == Runtime.Packs.ManifestReader.FileName))
+        if (!manifest.Files.Any(f => f.Path == ManifestReader.FileName))
         {
             throw new OtaException(OtaCheck.BundleManifest, $"{BundleFormat.ManifestEntry} does not list the pack's manifest.json");
         }

@@ -74,9 +74,10 @@ internal sealed class PackInstaller(
             afterStep?.Invoke(InstallStep.Cleanup);
             return new InstallOutcome(pack.Id, pack.Manifest.Version, store.Resolve(PackStore.ActiveLink)!, store.Resolve(PackStore.PreviousLink), models);
         }
-        catch (OtaException)
+        catch
         {
-            // A refusal cleans up; a crash (anything else) leaves staging for the next install to remove.
+            // A refusal or an error leaves nothing behind (once published, staging is gone already);
+            // only a process crash leaves staging, for the next install to remove.
             TryDelete(staging);
             throw;
         }
@@ -125,12 +126,12 @@ internal sealed class PackInstaller(
             return; // Versions of different packs do not compare.
         }
 
-        if (!SemanticVersion.TryParse(incoming.Manifest.Version, out var newVersion))
+        if (!PackVersion.TryParse(incoming.Manifest.Version, out var newVersion))
         {
             throw new OtaException(OtaCheck.Downgrade, $"pack version '{incoming.Manifest.Version}' is not a semantic version");
         }
 
-        if (!allowDowngrade && SemanticVersion.TryParse(active.Version, out var activeVersion) && newVersion!.CompareTo(activeVersion) <= 0)
+        if (!allowDowngrade && PackVersion.TryParse(active.Version, out var activeVersion) && PackVersion.Compare(newVersion, activeVersion) <= 0)
         {
             throw new OtaException(OtaCheck.Downgrade,
                 $"{incoming.Id} {incoming.Manifest.Version} is not newer than the active {active.Version}; pass --allow-downgrade to install it anyway");
@@ -165,7 +166,7 @@ internal sealed class PackInstaller(
         {
             Directory.Delete(directory, recursive: true);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Left for the next install's cleanup.
         }

@@ -34,8 +34,10 @@ public sealed partial class MqttPublisher : IAsyncDisposable
     private readonly ExponentialBackoff backoff;
     private readonly SemaphoreSlim statusGate = new(1, 1);
     private readonly CancellationTokenSource stopping = new();
+    // Not bounded by dropping: every request must be answered on ota/status, and the OTA
+    // coordinator takes all that wait each time it is free (answering the older ones as superseded).
     private readonly Channel<OtaRequest> otaRequests =
-        Channel.CreateBounded<OtaRequest>(new BoundedChannelOptions(16) { FullMode = BoundedChannelFullMode.DropOldest });
+        Channel.CreateUnbounded<OtaRequest>(new UnboundedChannelOptions { SingleReader = true });
 
     private readonly string broker;
     private readonly string clientId;
@@ -157,16 +159,16 @@ public sealed partial class MqttPublisher : IAsyncDisposable
     /// <summary>
     /// Publishes an OTA progress/outcome on <c>ota/status</c>: QoS 1 and retained, so the broker
     /// keeps the latest state of the latest request for a dashboard that connects later. Skipped
-    /// (logged) while disconnected; never throws for the network.
+    /// (logged) while disconnected; never throws for the network. Returns whether the broker took it.
     /// </summary>
-    public async Task PublishOtaStatusAsync(EdgeEmotion.EdgeAgent.Ota.OtaStatusMessage message)
+    public async Task<bool> PublishOtaStatusAsync(EdgeEmotion.EdgeAgent.Ota.OtaStatusMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
         var current = Volatile.Read(ref client);
         if (current is not { IsConnected: true })
         {
             LogHealthSkipped();
-            return;
+            return false;
         }
 
         var ota = new MqttApplicationMessageBuilder()
@@ -179,11 +181,13 @@ public sealed partial class MqttPublisher : IAsyncDisposable
         using var timeout = new CancellationTokenSource(options.PublishTimeout, time);
         try
         {
-            await current.PublishAsync(ota, timeout.Token).ConfigureAwait(false);
+            var result = await current.PublishAsync(ota, timeout.Token).ConfigureAwait(false);
+            return result.IsSuccess;
         }
         catch (Exception e) when (IsConnectionFailure(e) || e is OperationCanceledException or MqttCommunicationTimedOutException)
         {
             LogHealthFailed(e.Message);
+            return false;
         }
     }
 

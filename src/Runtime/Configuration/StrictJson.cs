@@ -16,6 +16,17 @@ public static class StrictJson
 {
     public static StrictJsonProblem? FindProblem(JsonElement element, JsonTypeInfo typeInfo, string path = "$")
     {
+        // A container of the wrong shape ('42' for an object, '{}' for a list) is named here, with
+        // its path, rather than left to the deserializer or to code that expects the shape. A null
+        // gets here only as the document or a list item (an absent or null field is handled above
+        // it), and neither may be null.
+        if (element.ValueKind == JsonValueKind.Null
+            || (ExpectedShape(typeInfo.Kind) is { } shape && element.ValueKind != shape))
+        {
+            var expected = ExpectedShape(typeInfo.Kind) is { } s ? $"must be {ShapeName(s)}" : "must have a value";
+            return new StrictJsonProblem(path, $"{expected}, not {ShapeName(element.ValueKind)}", IsMissing: false);
+        }
+
         switch (typeInfo.Kind)
         {
             // The string enum converter also takes numbers, which can name no defined value ("type": 9).
@@ -75,4 +86,23 @@ public static class StrictJson
 
         return null;
     }
+
+    private static JsonValueKind? ExpectedShape(JsonTypeInfoKind kind) => kind switch
+    {
+        JsonTypeInfoKind.Object or JsonTypeInfoKind.Dictionary => JsonValueKind.Object,
+        JsonTypeInfoKind.Enumerable => JsonValueKind.Array,
+        _ => null,
+    };
+
+    /// <summary>What a JSON value is, in words ("an object", "a number").</summary>
+    public static string ShapeName(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => "a value",
+    };
 }

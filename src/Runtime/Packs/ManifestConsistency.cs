@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using EdgeEmotion.Runtime.Configuration;
 
 namespace EdgeEmotion.Runtime.Packs;
 
@@ -15,6 +16,8 @@ public static partial class ManifestConsistency
     public static void Check(PackManifest m)
     {
         Require(PackId().IsMatch(m.Id), "$.id", $"'{m.Id}' is not a valid pack id (lower-case letters, digits and '-')");
+        Require(PackVersion.TryParse(m.Version, out _), "$.version",
+            $"'{m.Version}' is not a semantic version (MAJOR.MINOR.PATCH[-prerelease][+build], no leading zeros; semver.org)");
         Require(Tasks.Contains(m.Task), "$.task", $"'{m.Task}' is not a task this runtime serves ({string.Join(", ", Tasks)})");
         Require(m.Modalities.Count > 0, "$.modalities", "a pack needs at least one modality");
         Require(m.Outputs.Count > 0, "$.outputs", "a pack needs at least one output");
@@ -165,7 +168,11 @@ public static partial class ManifestConsistency
     {
         foreach (var (path, hash) in m.Files)
         {
-            Require(IsSafeRelativePath(path), $"$.files['{path}']", "must be a relative path inside the pack");
+            if (PackPaths.Problem(path) is { } problem)
+            {
+                throw Invalid("$.files", $"'{PrintableText.Escape(path)}' must be a relative path inside the pack: it {problem}");
+            }
+
             Require(Sha256Hex().IsMatch(hash), $"$.files['{path}']", $"'{hash}' is not a lower-case hex sha256");
         }
 
@@ -210,19 +217,13 @@ public static partial class ManifestConsistency
 
     private static void CheckModelFile(ModelFileSpec spec, string path)
     {
-        Require(IsSafeRelativePath(spec.File), $"{path}.file", "must be a relative path inside the pack");
+        Require(PackPaths.Problem(spec.File) is null, $"{path}.file", $"'{PrintableText.Escape(spec.File)}' must be a relative path inside the pack: it {PackPaths.Problem(spec.File)}");
         foreach (var (t, i) in spec.Inputs.Select((t, i) => (t, i)).Concat(spec.Outputs.Select((t, i) => (t, i + spec.Inputs.Count))))
         {
             Require(SupportedElementTypes.Contains(t.ElementType), $"{path} tensor '{t.Name}'", $"element type '{t.ElementType}' is not supported (float32)");
             Require(t.Shape.Count > 0 && t.Shape.All(d => d > 0), $"{path} tensor '{t.Name}'", $"shape {t.ShapeText} must be fixed and positive");
         }
     }
-
-    internal static bool IsSafeRelativePath(string path) =>
-        path.Length > 0
-        && !Path.IsPathRooted(path)
-        && !path.Contains('\\', StringComparison.Ordinal)
-        && path.Split('/').All(part => part.Length > 0 && part != "." && part != "..");
 
     private static void RequireShape(TensorSpec tensor, long[] expected, string path, string what)
     {

@@ -5,7 +5,8 @@ namespace EdgeEmotion.Runtime.Packs;
 
 /// <summary>
 /// Reads manifest.json and reports the first problem with a JSON path a person can follow:
-/// unreadable JSON, a missing required field, or a value of the wrong type.
+/// unreadable JSON, a value of the wrong shape (a number where an object belongs), a missing
+/// required field, or a value of the wrong type.
 /// </summary>
 public static class ManifestReader
 {
@@ -49,7 +50,7 @@ public static class ManifestReader
             }
 
             var version = document.RootElement.GetProperty("schemaVersion");
-            if (version.ValueKind != JsonValueKind.Number || version.GetInt32() != PackManifest.SupportedSchemaVersion)
+            if (version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var number) || number != PackManifest.SupportedSchemaVersion)
             {
                 throw new ModelPackException(PackErrorKind.InvalidValue, $"{FileName} $.schemaVersion",
                     $"schema version {version} is not supported; this runtime reads version {PackManifest.SupportedSchemaVersion}");

@@ -37,19 +37,6 @@ public sealed class BundleKeygenTests : IDisposable
         Assert.Equal(before, File.ReadAllText(Path.Combine(dir, SigningKeys.PrivateKeyFile)));
     }
 
-    [Theory]
-    [InlineData("1.0.1", "1.0.0", 1)]
-    [InlineData("1.0.0", "1.0.0", 0)]
-    [InlineData("1.10.0", "1.9.0", 1)]
-    [InlineData("1.0.0-rc.1", "1.0.0", -1)]
-    [InlineData("1.0.0-rc.2", "1.0.0-rc.10", -1)]
-    [InlineData("1.0.0-beta", "1.0.0-alpha.1", 1)]
-    [InlineData("2.0.0+build.5", "2.0.0", 0)]
-    public void Semantic_versions_compare_by_precedence(string a, string b, int expected)
-    {
-        Assert.Equal(expected, Math.Sign(SemanticVersion.Parse(a).CompareTo(SemanticVersion.Parse(b))));
-    }
-
     public void Dispose()
     {
         if (Directory.Exists(dir))

@@ -6,7 +6,7 @@ namespace EdgeEmotion.EdgeAgent.Tests.Ota;
 /// <summary>
 /// An HttpListener on a free loopback port serving one body at /bundle.tar, honouring
 /// <c>Range: bytes=N-</c> with 206; <see cref="CutAfter"/> makes a full response stop early
-/// (a dropped connection), to test resume.
+/// (a dropped connection), to test resume; <see cref="RedirectTo"/> and <see cref="Chunked"/> shape the answer.
 /// </summary>
 internal sealed class LocalHttpServer : IDisposable
 {
@@ -44,6 +44,15 @@ internal sealed class LocalHttpServer : IDisposable
 
     public List<string?> RangesSeen { get; } = [];
 
+    /// <summary>When set, every request is answered 302 with this Location.</summary>
+    public string? RedirectTo { get; set; }
+
+    /// <summary>When set, each answer waits for this task first (a download held open).</summary>
+    public Task? Hold { get; set; }
+
+    /// <summary>When true, the body goes out chunked, without a Content-Length (the size is known only at its end).</summary>
+    public bool Chunked { get; set; }
+
     private static int FreePort()
     {
         using var socket = new TcpListener(IPAddress.Loopback, 0);
@@ -73,6 +82,19 @@ internal sealed class LocalHttpServer : IDisposable
                     RangesSeen.Add(range);
                 }
 
+                if (Hold is { } hold)
+                {
+                    await hold;
+                }
+
+                if (RedirectTo is { } location)
+                {
+                    context.Response.StatusCode = 302;
+                    context.Response.RedirectLocation = location;
+                    context.Response.Close();
+                    continue;
+                }
+
                 var from = 0;
                 if (range is not null && range.StartsWith("bytes=", StringComparison.Ordinal))
                 {
@@ -82,7 +104,15 @@ internal sealed class LocalHttpServer : IDisposable
                 }
 
                 var length = body.Length - from;
-                context.Response.ContentLength64 = length;
+                if (Chunked)
+                {
+                    context.Response.SendChunked = true;
+                }
+                else
+                {
+                    context.Response.ContentLength64 = length;
+                }
+
                 if (range is null && CutAfter is { } cut)
                 {
                     await context.Response.OutputStream.WriteAsync(body.AsMemory(0, cut));

@@ -93,8 +93,136 @@ public sealed class OtaLiveProcessTests : IDisposable
         var refusal = JsonDocument.Parse(dashboard.On($"{Root}/ota/status")[^1].Payload).RootElement;
         Assert.Equal("failed", refusal.GetProperty("state").GetString());
         Assert.Contains("marked bad", refusal.GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+        // Another name for the same bundle, or the same pack version bundled again, is the same bad pack.
+        var rebundled = await File.ReadAllBytesAsync(await workspace.BundleVersionAsync("1.0.1"));
+        Assert.NotEqual(bundle, rebundled);
+        using var http2 = new LocalHttpServer(rebundled);
+        foreach (var (url, bytes, version, id) in new[] { (http.Url, bundle, "1.0.1-retry", "bad-3"), (http2.Url, rebundled, "v1.0.1", "bad-4"), (http2.Url, rebundled, "1.0.2", "bad-5") })
+        {
+            await dashboard.PublishAsync($"{Root}/ota/request", Request(url, bytes, version, id));
+            var final = await FinalStatusAsync(dashboard, id);
+            Assert.True(final.GetProperty("state").GetString() == "failed", final.ToString());
+            Assert.Contains("affect-tiny 1.0.1", final.GetProperty("reason").GetString(), StringComparison.Ordinal);
+            Assert.Contains("marked bad", final.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.EndsWith("affect-tiny-1.0.0", workspace.Store.Target("active"), StringComparison.Ordinal);
         Assert.Empty(await JsonSchemaCheck.ValidateAsync("ota-status.schema.json", dashboard.On($"{Root}/ota/status").Select(m => m.Payload)));
     }
+
+    [Fact]
+    public async Task Every_request_ends_with_a_final_status_whatever_fails()
+    {
+        using var broker = await MosquittoBroker.StartAsync();
+        await using var dashboard = await MqttTestSubscriber.ConnectAsync(broker.Port, $"{Root}/#");
+        var wrongShape = await File.ReadAllBytesAsync(workspace.SignedBundle([("manifest.json", "42"u8.ToArray())]));
+        using var shapeServer = new LocalHttpServer(wrongShape);
+        using var redirect = new LocalHttpServer([]) { RedirectTo = "file:///etc/passwd" };
+        var agent = agents.Start(WriteConfig(broker.Port, gateOutputs: 3, gateWithin: "00:01:00"));
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        agent.OutputDataReceived += (_, e) => log.Enqueue(e.Data ?? "");
+        agent.ErrorDataReceived += (_, e) => log.Enqueue(e.Data ?? "");
+        await dashboard.WaitForAsync(m => Scores(m).Count >= 2, "the first scores");
+
+        await dashboard.PublishAsync($"{Root}/ota/request", Request(redirect.Url, wrongShape, "1.0.1", "redirected"));
+        var redirected = await FinalStatusAsync(dashboard, "redirected");
+        Assert.Equal("failed", redirected.GetProperty("state").GetString());
+        Assert.Contains("redirect to 'file:///etc/passwd' refused: only http and https", redirected.GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+        await dashboard.PublishAsync($"{Root}/ota/request", Request(shapeServer.Url, wrongShape, "1.0.1", "shape"));
+        var shape = await FinalStatusAsync(dashboard, "shape");
+        Assert.Equal("failed", shape.GetProperty("state").GetString());
+        Assert.Contains("install refused (pack)", shape.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Contains("manifest.json $: must be an object, not a number", shape.GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+        var longId = new string('x', 5000);
+        await dashboard.PublishAsync($"{Root}/ota/request", Request(shapeServer.Url, wrongShape, "1.0.1", longId));
+        var tooLong = await FinalStatusAsync(dashboard, new string('x', 128) + "...");
+        Assert.Contains("requestId is 5000 characters; at most 128", tooLong.GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+        await dashboard.PublishAsync($"{Root}/ota/request", Request(shapeServer.Url, new byte[1], "1.0.1", "evil\n\u001b[2Jid"));
+        var escaped = await FinalStatusAsync(dashboard, "evil\\u000a\\u001b[2Jid");
+        Assert.Contains("sha256 mismatch", escaped.GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+        // Scoring went on throughout; nothing of the refused bundles is left in the state folder.
+        var before = Scores(dashboard.Messages).Max(s => s.Seq);
+        await dashboard.WaitForAsync(m => Scores(m).Any(s => s.Seq > before + 1), "scores after the refusals");
+        Assert.Empty(Directory.EnumerateFileSystemEntries(workspace.Store.PacksDirectory, ".staging-*"));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(workspace.State, "downloads")));
+        Assert.DoesNotContain(log, line => line.Contains('\u001b', StringComparison.Ordinal));
+        Assert.DoesNotContain(log, line => line.Contains("   at ", StringComparison.Ordinal));
+        Assert.Contains(log, line => line.Contains("evil\\u000a\\u001b[2Jid", StringComparison.Ordinal));
+        Assert.Empty(await JsonSchemaCheck.ValidateAsync("ota-status.schema.json", dashboard.On($"{Root}/ota/status").Select(m => m.Payload)));
+    }
+
+    [Fact]
+    public async Task Thirty_requests_at_once_each_get_a_final_status()
+    {
+        using var broker = await MosquittoBroker.StartAsync();
+        await using var dashboard = await MqttTestSubscriber.ConnectAsync(broker.Port, $"{Root}/#");
+        var body = new byte[200_000];
+        using var http = new LocalHttpServer(body);
+        agents.Start(WriteConfig(broker.Port, gateOutputs: 3, gateWithin: "00:01:00"));
+        await dashboard.WaitForAsync(m => Scores(m).Count >= 2, "the first scores");
+
+        // Each asks for a sha256 the body does not have: a download, then a refusal.
+        var ids = Enumerable.Range(1, 30).Select(i => $"burst-{i}").ToList();
+        await Task.WhenAll(ids.Select(id => dashboard.PublishAsync($"{Root}/ota/request", new JsonObject
+        {
+            ["requestId"] = id,
+            ["url"] = http.Url.ToString(),
+            ["sha256"] = new string('0', 64),
+            ["version"] = "1.0.1",
+        }.ToJsonString())));
+
+        await dashboard.WaitForAsync(m => ids.All(id => FinalOf(m, id) is not null), "a final status for each of 30 requests");
+        var finals = ids.Select(id => FinalOf(dashboard.Messages, id)!.Value).ToList();
+        Assert.All(finals, f => Assert.Equal("failed", f.GetProperty("state").GetString()));
+        Assert.All(finals, f => Assert.Matches("superseded by request 'burst-[0-9]+'|sha256 mismatch", f.GetProperty("reason").GetString()));
+        Assert.All(ids, id => Assert.Single(dashboard.On($"{Root}/ota/status"), m => IsFinal(StateOf(m)) && IdOf(m) == id));
+    }
+
+    [Fact]
+    public async Task A_final_status_that_ends_while_the_broker_is_away_is_published_once_it_is_back()
+    {
+        using var broker = await MosquittoBroker.StartAsync();
+        await using var dashboard = await MqttTestSubscriber.ConnectAsync(broker.Port, $"{Root}/#");
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var http = new LocalHttpServer(new byte[1000]) { Hold = release.Task };
+        var agent = agents.Start(WriteConfig(broker.Port, gateOutputs: 3, gateWithin: "00:01:00"));
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        agent.OutputDataReceived += (_, e) => log.Enqueue(e.Data ?? "");
+        agent.ErrorDataReceived += (_, e) => log.Enqueue(e.Data ?? "");
+        await dashboard.WaitForAsync(m => Scores(m).Count >= 2, "the first scores");
+
+        await dashboard.PublishAsync($"{Root}/ota/request", Request(http.Url, new byte[1], "1.0.1", "away"));
+        await dashboard.WaitForAsync(m => OtaStates(m).Contains("downloading"), "the download to start");
+        broker.Stop();
+        release.SetResult(); // the download ends in a sha256 mismatch while no broker listens
+        await Eventually.WaitUntilAsync(() => log.Any(l => l.Contains("OTA away: failed", StringComparison.Ordinal)), "the agent to end the request");
+
+        await broker.RestartAsync();
+        await dashboard.ReconnectAsync();
+        var final = await FinalStatusAsync(dashboard, "away");
+        Assert.Equal("failed", final.GetProperty("state").GetString());
+        Assert.Contains("sha256 mismatch", final.GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
+    private static async Task<JsonElement> FinalStatusAsync(MqttTestSubscriber dashboard, string id)
+    {
+        await dashboard.WaitForAsync(m => FinalOf(m, id) is not null, $"a final status for request '{id}'");
+        return FinalOf(dashboard.Messages, id)!.Value;
+    }
+
+    private static JsonElement? FinalOf(IEnumerable<ReceivedMessage> messages, string id) => messages
+        .Where(m => m.Topic == $"{Root}/ota/status" && IdOf(m) == id && IsFinal(StateOf(m)))
+        .Select(m => (JsonElement?)JsonDocument.Parse(m.Payload).RootElement.Clone())
+        .FirstOrDefault();
+
+    private static string? IdOf(ReceivedMessage m) => JsonDocument.Parse(m.Payload).RootElement.GetProperty("requestId").GetString();
+
+    private static string StateOf(ReceivedMessage m) => JsonDocument.Parse(m.Payload).RootElement.GetProperty("state").GetString()!;
 
     [Fact]
     public async Task A_run_that_stopped_during_the_health_gate_is_rolled_back_at_the_next_start()

@@ -86,6 +86,32 @@ internal sealed class OtaWorkspace : IDisposable
         Assert.Equal(version, report.GetProperty("version").GetString());
     }
 
+    /// <summary>
+    /// A bundle signed by the trusted key around any pack files (pack-relative name, bytes), listed in
+    /// bundle.json as they are: for packs that <c>models pack</c> would never write.
+    /// </summary>
+    public string SignedBundle(IReadOnlyList<(string Path, byte[] Data)> files, string version = "1.0.1")
+    {
+        var manifest = new BundleManifest(BundleFormat.Version, PackId, version, DateTimeOffset.UnixEpoch,
+            files.Select(f => new BundleFile(f.Path, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(f.Data)), f.Data.Length)).ToList());
+        var manifestBytes = JsonSerializer.SerializeToUtf8Bytes(manifest, BundleJsonContext.Default.BundleManifest);
+        using var key = SigningKeys.LoadPrivate(PrivateKey);
+        var signature = JsonSerializer.SerializeToUtf8Bytes(SigningKeys.Sign(key, manifestBytes), BundleJsonContext.Default.BundleSignature);
+        var output = Path.Combine(Root, $"signed-{Guid.NewGuid():N}.tar");
+        using (var target = File.Create(output))
+        using (var writer = new TarWriter(target, TarEntryFormat.Pax))
+        {
+            writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, BundleFormat.ManifestEntry) { DataStream = new MemoryStream(manifestBytes) });
+            writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, BundleFormat.SignatureEntry) { DataStream = new MemoryStream(signature) });
+            foreach (var (path, data) in files)
+            {
+                writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, BundleFormat.PackPrefix + path) { DataStream = new MemoryStream(data) });
+            }
+        }
+
+        return output;
+    }
+
     /// <summary>The folder active resolves to, after checking it is a whole pack that loads.</summary>
     public string? ActiveVersion() => VersionOf(PackStore.ActiveLink);
 

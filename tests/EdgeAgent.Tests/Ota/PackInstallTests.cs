@@ -239,6 +239,60 @@ public sealed class PackInstallTests : IDisposable
         Assert.Equal(0, (await ws.InstallAsync(bundle)).Code);
     }
 
+    [Theory]
+    [InlineData("42")]
+    [InlineData("[]")]
+    [InlineData("null")]
+    [InlineData("{\"schemaVersion\": 1, \"modalities\": 42}")]
+    public async Task A_signed_bundle_whose_manifest_is_json_of_the_wrong_shape_is_refused_leaving_nothing(string manifest)
+    {
+        await ws.InstallOkAsync("1.0.0");
+        var bundle = ws.SignedBundle([("manifest.json", System.Text.Encoding.UTF8.GetBytes(manifest))]);
+
+        await AssertRefusedAsync(bundle, "pack", "manifest.json $");
+    }
+
+    [Theory]
+    [InlineData(5000, 1)]    // one name of 5,000 characters
+    [InlineData(2, 2500)]    // 2,500 folders, 5,000 characters
+    [InlineData(10, 9)]      // deeper than a pack needs
+    public async Task A_long_or_deep_entry_name_is_refused_before_anything_is_written(int nameLength, int depth)
+    {
+        await ws.InstallOkAsync("1.0.0");
+        var name = string.Join('/', Enumerable.Repeat(new string('a', nameLength), depth));
+        var bundle = ws.SignedBundle([("manifest.json", "{}"u8.ToArray()), (name, [1, 2, 3])]);
+
+        await AssertRefusedAsync(bundle, "entry path", "");
+        Assert.Equal(1, Directory.EnumerateDirectories(ws.Store.PacksDirectory).Count(d => !Path.GetFileName(d).StartsWith('.') && new DirectoryInfo(d).LinkTarget is null));
+    }
+
+    [Theory]
+    [InlineData("golden/a\nb.npy", "golden/a\\u000ab.npy")]
+    [InlineData("golden/\u001b[31mred.npy", "golden/\\u001b[31mred.npy")]
+    [InlineData("golden/caf\u00e9.npy", "U+00E9")]
+    public async Task An_entry_name_with_a_character_outside_the_rule_is_refused_and_shown_escaped(string name, string shown)
+    {
+        await ws.InstallOkAsync("1.0.0");
+        name = System.Text.RegularExpressions.Regex.Unescape(name);
+        var bundle = ws.SignedBundle([("manifest.json", "{}"u8.ToArray()), (name, [1, 2, 3])]);
+
+        await AssertRefusedAsync(bundle, "entry path", shown);
+    }
+
+    [Fact]
+    public async Task Verify_and_list_name_a_manifest_of_the_wrong_shape_without_a_stack_trace()
+    {
+        var pack = ws.MakePack("1.0.1", copy => File.WriteAllText(copy.PathOf(ManifestReader.FileName), "42"));
+
+        var verify = await CliRunner.RunAsync("models", "verify", pack, "--providers", "cpu");
+        var list = await CliRunner.RunAsync("models", "list", Path.GetDirectoryName(pack)!);
+
+        Assert.Equal(1, verify.ExitCode);
+        Assert.Contains("manifest.json $: must be an object, not a number", verify.Output + verify.Error, StringComparison.Ordinal);
+        Assert.Contains("manifest.json $: must be an object, not a number", list.Output + list.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", verify.Output + verify.Error + list.Output + list.Error, StringComparison.Ordinal);
+    }
+
     private async Task AssertRefusedAsync(string bundle, string check, string detail)
     {
         var activeBefore = ws.Store.Target(PackStore.ActiveLink);
