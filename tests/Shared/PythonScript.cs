@@ -8,10 +8,13 @@ internal static class PythonScript
 {
     public const string Interpreter = "/usr/bin/python3";
 
+    // UTF-8 mode: files and pipes are UTF-8 whatever this machine's locale says.
+    private static readonly Dictionary<string, string?> Utf8Mode = new() { ["PYTHONUTF8"] = "1" };
+
     public static Task<ToolResult> RunAsync(params string[] arguments)
     {
         Assert.True(File.Exists(Interpreter), $"{Interpreter} is missing: run scripts/setup.sh (python3-torch and friends)");
-        return ToolRun.RunAsync(Interpreter, arguments);
+        return ToolRun.RunAsync(Interpreter, arguments, ToolRun.DefaultLimit, Utf8Mode);
     }
 
     /// <summary>A script in the checkout, e.g. <c>Repo("models", "export", "flops.py")</c>.</summary>

@@ -19,12 +19,18 @@ internal static class ToolRun
 
     public static Task<ToolResult> RunAsync(string fileName, params string[] arguments) => RunAsync(fileName, arguments, DefaultLimit);
 
-    public static async Task<ToolResult> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan limit)
+    /// <param name="environment">Variables to set (or, with a null value, remove) for this command only.</param>
+    public static async Task<ToolResult> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan limit, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            start.Environment[name] = value;
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{fileName} did not start");

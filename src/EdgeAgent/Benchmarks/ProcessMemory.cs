@@ -10,9 +10,20 @@ internal static class ProcessMemory
 {
     private const string StatusFile = "/proc/self/status";
 
-    public static long? ResidentBytes() => Read("VmRSS:");
+    public static long? ResidentBytes() => ReadStatus() is { } status ? Parse(status, "VmRSS:") : null;
 
-    public static long? PeakResidentBytes() => Read("VmHWM:");
+    public static long? PeakResidentBytes() => ReadStatus() is { } status ? Peak(status) : null;
+
+    /// <summary>
+    /// The peak of one status text. The kernel folds a process's RSS into <c>VmHWM</c> lazily, so
+    /// <c>VmRSS</c> in the same text can be the larger: the peak is at least the current value.
+    /// </summary>
+    internal static long? Peak(string status)
+    {
+        var highWater = Parse(status, "VmHWM:");
+        var resident = Parse(status, "VmRSS:");
+        return highWater is null || resident is null ? highWater ?? resident : Math.Max(highWater.Value, resident.Value);
+    }
 
     /// <summary>A value of a status text: <c>VmHWM:    123456 kB</c> gives 126418944.</summary>
     internal static long? Parse(string status, string field)
@@ -37,11 +48,11 @@ internal static class ProcessMemory
         return null;
     }
 
-    private static long? Read(string field)
+    private static string? ReadStatus()
     {
         try
         {
-            return Parse(File.ReadAllText(StatusFile), field);
+            return File.ReadAllText(StatusFile);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

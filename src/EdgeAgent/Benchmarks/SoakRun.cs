@@ -14,8 +14,10 @@ internal sealed record SoakOptions(TimeSpan Duration, TimeSpan Interval, int War
 /// </summary>
 internal static class SoakRun
 {
-    public static async Task<SoakReport> RunAsync(BenchRig rig, SoakOptions options, TextWriter progress, CancellationToken cancellationToken)
+    /// <param name="clock">The wall clock the duration and the sampling interval are measured on (tests pass their own).</param>
+    public static async Task<SoakReport> RunAsync(BenchRig rig, SoakOptions options, TextWriter progress, CancellationToken cancellationToken, TimeProvider? clock = null)
     {
+        clock ??= TimeProvider.System;
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.Duration, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.Interval, TimeSpan.Zero);
         var samples = new List<SoakSample>();
@@ -37,11 +39,11 @@ internal static class SoakRun
                 }
 
                 measuring = true;
-                started = Stopwatch.GetTimestamp();
+                started = clock.GetTimestamp();
                 first = produced;
             }
 
-            elapsed = Stopwatch.GetElapsedTime(started);
+            elapsed = clock.GetElapsedTime(started);
             var done = elapsed >= options.Duration;
             if (elapsed >= next || done)
             {

@@ -66,7 +66,19 @@ public sealed class BenchMathTests
         Assert.Equal(65536L * 1024, ProcessMemory.Parse(status, "VmRSS:"));
         Assert.Null(ProcessMemory.Parse(status, "VmSwap:"));
         Assert.Null(ProcessMemory.Parse("VmRSS:\t12 MB\n", "VmRSS:"));
-        Assert.True(ProcessMemory.PeakResidentBytes() >= ProcessMemory.ResidentBytes());
+        Assert.Equal(123456L * 1024, ProcessMemory.Peak(status));
+    }
+
+    [Fact]
+    public void The_peak_is_never_below_the_current_resident_memory_of_the_same_read()
+    {
+        // The kernel folds RSS into VmHWM lazily: one read can show VmRSS above VmHWM.
+        const string lagging = "VmHWM:\t   60000 kB\nVmRSS:\t   65536 kB\n";
+
+        Assert.Equal(65536L * 1024, ProcessMemory.Peak(lagging));
+        Assert.Equal(60000L * 1024, ProcessMemory.Peak("VmHWM:\t   60000 kB\n"));
+        Assert.Equal(65536L * 1024, ProcessMemory.Peak("VmRSS:\t   65536 kB\n"));
+        Assert.Null(ProcessMemory.Peak("Name:\tedgeemo\n"));
     }
 
     [Theory]

@@ -146,15 +146,34 @@ public sealed class BenchCommandTests
             "bench", "--pack", TestPaths.Pack("affect-tiny"), "--soak", "6s", "--sample-every", "0.25s",
             "--warmup-seconds", "2", "--max-rss-slope", "1000000", "--json", "--providers", "cpu");
 
-        Assert.True(code == ExitCodes.Ok, error + output);
+        Assert.True(code is ExitCodes.Ok or ExitCodes.Failed, error + output);
         using var json = JsonDocument.Parse(output);
         var report = json.RootElement;
-        Assert.True(report.GetProperty("passed").GetBoolean());
-        Assert.Empty(report.GetProperty("problems").EnumerateArray());
         Assert.True(report.GetProperty("real_time_factor").GetDouble() > 0);
         Assert.True(report.GetProperty("outputs").GetInt64() > 0);
         var samples = report.GetProperty("samples").EnumerateArray().ToList();
-        Assert.InRange(samples.Count, 6, 26);
+
+        // How many samples 6 s of wall time holds depends on how fast this machine scores (the
+        // sampling is tested on a virtual clock in SoakRunTests): here the verdict must agree with them.
+        var elapsed = samples.Select(s => s.GetProperty("elapsed_s").GetDouble()).ToList();
+        Assert.InRange(samples.Count, 2, 26);
+        Assert.Equal(elapsed.Distinct().Order(), elapsed);
+        Assert.True(elapsed[^1] >= 6, $"the last sample came at {elapsed[^1]} s");
+        var settled = elapsed.Count(e => e >= elapsed[^1] * 0.1);
+        var problems = report.GetProperty("problems").EnumerateArray().Select(p => p.GetString()).ToList();
+        if (settled >= 6)
+        {
+            Assert.Equal(ExitCodes.Ok, code);
+            Assert.True(report.GetProperty("passed").GetBoolean());
+            Assert.Empty(problems);
+        }
+        else
+        {
+            Assert.Equal(ExitCodes.Failed, code);
+            Assert.False(report.GetProperty("passed").GetBoolean());
+            Assert.Equal([$"only {settled} samples after settling, 6 needed to see a trend: run longer or sample more often"], problems);
+        }
+
         Assert.All(samples, s =>
         {
             Assert.True(s.GetProperty("rss_mb").GetDouble() > 0);

@@ -7,7 +7,8 @@ namespace EdgeEmotion.EdgeAgent.Tests.Ota;
 public sealed class OtaDownloaderTests : IDisposable
 {
     private readonly string folder = Directory.CreateTempSubdirectory("edgeemo-dl-").FullName;
-    private readonly HttpClient http = new();
+    // The server is on loopback: this machine's proxy settings (http_proxy) are not under test.
+    private readonly HttpClient http = new(new SocketsHttpHandler { UseProxy = false });
     private readonly byte[] body = RandomNumberGenerator.GetBytes(300_000);
 
     private string Sha => Convert.ToHexStringLower(SHA256.HashData(body));

@@ -1,6 +1,7 @@
-using System.Diagnostics;
+using System.IO.Hashing;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EdgeEmotion.EdgeAgent.Publishing;
 using EdgeEmotion.EdgeAgent.Tests.Publishing.Mqtt;
 using EdgeEmotion.Tests;
 
@@ -34,16 +35,21 @@ public sealed class AgentProcessTests : IDisposable
         var first = agents.Start(config);
         await dashboard.WaitForAsync(m => Scores(m).Count >= 4, "the first scores");
 
-        // 2. The broker goes away; the agent keeps scoring into its queue, then dies by SIGKILL.
+        // 2. The broker goes away; the agent keeps scoring into its queue (at least 4 scores the
+        //    dashboard has not seen, however slow the machine), then dies by SIGKILL.
         broker.Stop();
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await Eventually.WaitUntilAsync(
+            () => HighestQueuedSeq() >= Scores(dashboard.Messages).Max(s => s.Seq) + 4,
+            "4 scores queued during the outage",
+            diagnostics: () => $"highest queued seq {HighestQueuedSeq()}");
         first.Kill();
         await first.WaitForExitAsync();
         var seenBeforeKill = Scores(dashboard.Messages).Max(s => s.Seq);
 
-        // 3. A new agent starts while the broker is still down, then the broker returns.
+        // 3. A new agent starts and queues a score while the broker is still down, then the broker returns.
+        var queuedAtKill = HighestQueuedSeq();
         var second = agents.Start(config);
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await Eventually.WaitUntilAsync(() => HighestQueuedSeq() > queuedAtKill, "the new agent's first queued score");
         await broker.RestartAsync();
         await dashboard.ReconnectAsync();
 
@@ -67,6 +73,27 @@ public sealed class AgentProcessTests : IDisposable
         await dashboard.WaitForAsync(
             m => m.LastOrDefault(x => x.Topic == "edgeemo/v1/e2e/status") is { } s && JsonDocument.Parse(s.Payload).RootElement.GetProperty("state").GetString() == "offline",
             "the last will's offline status");
+    }
+
+    // The highest seq in the queue's segment files, read beside the agent (it shares them for
+    // reading); a torn tail is skipped by the scan, a segment deleted meanwhile held only acked seqs.
+    private long HighestQueuedSeq()
+    {
+        var queue = Path.Combine(folder, "queue");
+        var highest = 0L;
+        foreach (var segment in Directory.Exists(queue) ? Directory.EnumerateFiles(queue, "*" + QueueSegment.Extension) : [])
+        {
+            try
+            {
+                var records = SegmentScan.Of(File.ReadAllBytes(segment), new Crc32()).Records;
+                highest = Math.Max(highest, records.Count == 0 ? 0 : records.Max(r => r.Sequence));
+            }
+            catch (FileNotFoundException)
+            {
+            }
+        }
+
+        return highest;
     }
 
     private static bool Contiguous(IReadOnlyList<(long Seq, long Clip)> scores)

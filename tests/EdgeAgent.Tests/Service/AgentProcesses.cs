@@ -5,6 +5,12 @@ namespace EdgeEmotion.EdgeAgent.Tests.Service;
 /// <summary>Real `edgeemo run` processes for end-to-end tests; any still alive are killed on dispose.</summary>
 internal sealed class AgentProcesses : IDisposable
 {
+    private static readonly string[] MachineVariables =
+    [
+        "http_proxy", "https_proxy", "all_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY",
+        "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID",
+    ];
+
     private readonly List<Process> agents = [];
 
     /// <summary>Starts the agent built beside the tests on a config file. Its output is drained, into <paramref name="lines"/> when given.</summary>
@@ -16,6 +22,14 @@ internal sealed class AgentProcesses : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+
+        // The agent talks to the test's loopback servers directly, whatever this machine's proxy,
+        // and is nobody's systemd service here, even when the test run is one.
+        foreach (var variable in MachineVariables)
+        {
+            start.Environment.Remove(variable);
+        }
+
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, e) => Keep(e.Data);
         process.ErrorDataReceived += (_, e) => Keep(e.Data);

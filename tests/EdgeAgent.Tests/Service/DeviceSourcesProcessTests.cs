@@ -43,7 +43,8 @@ public sealed class DeviceSourcesProcessTests : IDisposable
 
         agents.Start(WriteConfig("mic", "affect-tiny", sources, broker.Port));
 
-        await dashboard.WaitForAsync(m => OkScores(m, "mic", "audio").Count >= 3, "scores with the ALSA microphone ok");
+        // At least one clip lies wholly in the 2.5 s of audio, wherever the run's clock put its start.
+        await dashboard.WaitForAsync(m => OkScores(m, "mic", "audio").Count >= 1, "a score with the ALSA microphone ok");
         Assert.All(OkScores(dashboard.Messages, "mic", "audio"), s => Assert.Equal("ok", s.GetProperty("modalities").GetProperty("visual").GetProperty("state").GetString()));
     }
 
@@ -79,11 +80,14 @@ public sealed class DeviceSourcesProcessTests : IDisposable
         .ToList();
 
     // The committed speech as raw S16 mono at 44.1 kHz behind an ALSA `file` PCM named testmic.
+    // The file PCM hands out its whole file at once, far ahead of real time, and the pipeline keeps
+    // only the newest 3 s of audio (AudioTrack): with more, which clips keep their audio would
+    // depend on when the agent's first read came and how fast it read. The first 2.5 s all stay.
     private long WriteAlsaPlugin()
     {
         var speech = WavFile.Read(TestMedia.Speech);
         Assert.Equal(44100, speech.SampleRate);
-        var samples = speech.Samples.Span;
+        var samples = speech.Samples.Span[..(int)(2.5 * speech.SampleRate)];
         var raw = new byte[samples.Length * 2];
         for (var i = 0; i < samples.Length; i++)
         {

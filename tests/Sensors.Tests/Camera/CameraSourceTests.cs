@@ -342,7 +342,7 @@ public sealed class CameraSourceTests
             return true;
         });
         await using var source = new CameraSource(
-            new CameraOptions { Kind = CameraKind.V4l2 }, logger, captureFactory: new ScriptedCaptureFactory(() => gray));
+            new CameraOptions { Kind = CameraKind.V4l2, StallTimeout = Patient }, logger, captureFactory: new ScriptedCaptureFactory(() => gray));
 
         var timestamps = await CameraSourceReading.TakeTimestampsAsync(source, 3);
 

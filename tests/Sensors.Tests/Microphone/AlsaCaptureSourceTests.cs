@@ -311,7 +311,7 @@ public sealed class AlsaCaptureSourceTests
 
     private static async Task<List<AudioBlock>> ReadAllAsync(AlsaCaptureSource source)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2)); // a hang guard, never a speed limit
         var blocks = new List<AudioBlock>();
         await foreach (var block in source.ReadAsync(timeout.Token))
         {

@@ -7,10 +7,17 @@ public sealed class AlsaDevicesTests
     [Fact]
     public void A_machine_without_sound_cards_lists_none()
     {
-        // This test machine has no /proc/asound; on one with cards the list is just not checked.
-        if (!Directory.Exists("/proc/asound"))
+        // A stand-in for /proc/asound, so the answer does not depend on this machine's cards:
+        // no ALSA at all (no folder), and ALSA with no cards (a folder without cards or pcm).
+        var dir = Directory.CreateTempSubdirectory("edgeemo-asound-");
+        try
         {
-            Assert.Empty(AlsaDevices.ListCapture());
+            Assert.Empty(AlsaDevices.ListCapture(dir.FullName));
+            Assert.Empty(AlsaDevices.ListCapture(Path.Combine(dir.FullName, "missing")));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
         }
     }
 

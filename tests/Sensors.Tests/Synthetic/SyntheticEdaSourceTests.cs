@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using EdgeEmotion.Runtime.Sources;
 using EdgeEmotion.Sensors.Synthetic;
 
@@ -79,14 +78,14 @@ public sealed class SyntheticEdaSourceTests
     [Fact]
     public async Task Real_time_pacing_waits_for_each_timestamp()
     {
-        var options = Options(0.5) with { Pacing = SourcePacing.RealTime };
-        var clock = Stopwatch.StartNew();
+        var clock = new VirtualTimeProvider();
+        var options = Options(0.5) with { Pacing = SourcePacing.RealTime, TimeProvider = clock };
 
         var samples = await ReadAllAsync(options);
 
-        // A lower bound only: the last reading (15/32 s) cannot have come sooner.
+        // The last reading (15/32 s) came when it was due: not sooner, and not after a needless wait.
         Assert.Equal(16, samples.Count);
-        Assert.True(clock.Elapsed >= samples[^1].Timestamp, $"took {clock.Elapsed}");
+        Assert.InRange(clock.Elapsed, samples[^1].Timestamp, samples[^1].Timestamp + TimeSpan.FromMilliseconds(1));
     }
 
     private static bool InSeconds(EdaSample sample, double start, double end) =>

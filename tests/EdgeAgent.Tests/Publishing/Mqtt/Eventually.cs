@@ -5,7 +5,8 @@ namespace EdgeEmotion.EdgeAgent.Tests.Publishing.Mqtt;
 /// <summary>Awaits a condition with a generous bound, so tests wait for events rather than for fixed times.</summary>
 internal static class Eventually
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+    /// <summary>A guard against a hang, never a speed limit: an agent process starting on a busy two-core machine can take tens of seconds.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(2);
 
     public static Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null, Func<string>? diagnostics = null) =>
         WaitUntilAsync(() => Task.FromResult(condition()), what, timeout, diagnostics);

@@ -29,7 +29,7 @@ internal sealed record MosquittoSettings
 internal sealed class MosquittoBroker : IDisposable
 {
     private const string Executable = "/usr/sbin/mosquitto";
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(2); // a hang guard, never a speed limit
 
     private readonly ConcurrentQueue<string> output = new();
     private readonly string configFile;

@@ -11,6 +11,11 @@ public sealed class MqttOutageTests(ITestOutputHelper output)
     /// </summary>
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(30);
 
+    // What the outage must have seen before the broker returns, however slow the machine: failed
+    // attempts at the backoff ceiling, and half the scores 30 s would bring at full speed.
+    private const int FailedAttempts = 3;
+    private static readonly int ScoresDuringOutage = (int)(Outage.TotalMilliseconds / 50 / 2);
+
     [Fact]
     public async Task Every_score_produced_during_a_broker_outage_arrives_in_order_after_restart()
     {
@@ -36,7 +41,11 @@ public sealed class MqttOutageTests(ITestOutputHelper output)
             await Eventually.WaitUntilAsync(() => !harness.Publisher.Connected, "the publisher to notice the broker is gone");
             path.Sever();
             var failuresBefore = harness.Warnings("unreachable").Count;
-            await Task.Delay(Outage);
+            var appendedBefore = harness.Queue.NextSequence;
+            await Task.Delay(Outage); // at least this long: a loaded machine makes it longer, never shorter
+            await Eventually.WaitUntilAsync(
+                () => harness.Warnings("unreachable").Count - failuresBefore >= FailedAttempts && harness.Queue.NextSequence - appendedBefore >= ScoresDuringOutage,
+                $"{FailedAttempts} failed attempts and {ScoresDuringOutage} scores during the outage");
             var failedAttempts = harness.Warnings("unreachable").Count - failuresBefore;
 
             await broker.RestartAsync();
@@ -53,8 +62,8 @@ public sealed class MqttOutageTests(ITestOutputHelper output)
             var received = dashboard.Messages.Select(Received.Seq).ToList();
             var distinct = Received.CheckOrder(received, first: 0);
             Assert.Equal(last + 1, distinct.Count);
-            Assert.True(last >= 20 + (long)(Outage.TotalMilliseconds / 50 / 2), $"only {last + 1} scores were produced");
-            Assert.True(failedAttempts >= 3, $"{failedAttempts} failed connection attempts during a {Outage.TotalSeconds} s outage");
+            Assert.True(last >= 20 + ScoresDuringOutage, $"only {last + 1} scores were produced");
+            Assert.True(failedAttempts >= FailedAttempts, $"{failedAttempts} failed connection attempts during the outage");
             Assert.True(harness.Publisher.Reconnects >= 1);
             Assert.Equal(0, harness.Queue.Dropped);
             output.WriteLine($"{last + 1} scores, {received.Count - distinct.Count} repeats, {failedAttempts} failed attempts during the outage, {harness.Publisher.Reconnects} reconnects");
@@ -71,7 +80,9 @@ public sealed class MqttOutageTests(ITestOutputHelper output)
         options.PublishTimeout = TimeSpan.FromSeconds(1);
         await using var harness = PublisherHarness.Start(options, output);
         harness.Append(1);
-        await dashboard.WaitForAsync(m => m.Count >= 1, "score 0, so the publisher is draining the queue");
+        // Acknowledged, not just seen by the dashboard: the broker forwards score 0 before its PUBACK
+        // reaches the publisher, and a black hole in between would swallow that PUBACK instead.
+        await Eventually.WaitUntilAsync(() => harness.Publisher.Published == 1, "score 0 acknowledged, so the publisher is draining the queue");
 
         // The route dies silently: no RST, no FIN, the PUBACK just never comes.
         path.BlackHole();

@@ -8,6 +8,9 @@ namespace EdgeEmotion.EdgeAgent.Tests.Publishing.Mqtt;
 /// <summary>The publisher against a real mosquitto: scores, status, health and OTA requests on the wire.</summary>
 public sealed class MqttPublisherTests(ITestOutputHelper output)
 {
+    // This machine's /sys/class/thermal is not under test (MqttMessageTests reads a stand-in).
+    private static readonly ThermalZoneReader NoThermalZones = new(Path.Combine(Path.GetTempPath(), $"edgeemo-no-thermal-{Guid.NewGuid():N}"));
+
     [Fact]
     public async Task Scores_arrive_in_order_with_contiguous_seq_and_match_the_schema()
     {
@@ -90,7 +93,7 @@ public sealed class MqttPublisherTests(ITestOutputHelper output)
         var latencies = new StageLatencyWindow();
         latencies.Add("visualBackbone", 140);
         latencies.Add("visualBackbone", 150);
-        var builder = new HealthMessageBuilder(PublisherHarness.DeviceId, harness.Queue, harness.Publisher, new ThermalZoneReader(), latencies);
+        var builder = new HealthMessageBuilder(PublisherHarness.DeviceId, harness.Queue, harness.Publisher, NoThermalZones, latencies);
         var reporter = new HealthReporter(options, harness.Publisher, () => builder.Build(
             new Dictionary<string, string> { ["visual"] = "cpu", ["fusion"] = "cpu" },
             new Dictionary<string, long> { ["visual"] = 3 }));
@@ -147,7 +150,7 @@ public sealed class MqttPublisherTests(ITestOutputHelper output)
     {
         var options = PublisherHarness.Options(new Uri("mqtt://127.0.0.1:9"));
         await using var harness = PublisherHarness.Start(options, output);
-        var builder = new HealthMessageBuilder(PublisherHarness.DeviceId, harness.Queue, harness.Publisher, new ThermalZoneReader(), new StageLatencyWindow());
+        var builder = new HealthMessageBuilder(PublisherHarness.DeviceId, harness.Queue, harness.Publisher, NoThermalZones, new StageLatencyWindow());
 
         await harness.Publisher.PublishHealthAsync(builder.Build(new Dictionary<string, string>(), new Dictionary<string, long>()), CancellationToken.None);
 
