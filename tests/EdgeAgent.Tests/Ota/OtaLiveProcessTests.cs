@@ -296,7 +296,10 @@ public sealed class OtaLiveProcessTests : IDisposable
             ["pack"] = TestPaths.Pack("affect-tiny"),
             ["sources"] = new JsonObject { ["visual"] = new JsonObject { ["type"] = "synthetic" }, ["audio"] = new JsonObject { ["type"] = "synthetic" } },
             ["inference"] = new JsonObject { ["providers"] = new JsonArray("cpu") },
-            ["streaming"] = new JsonObject { ["hop"] = 8 },
+            // A loaded machine can starve the synthetic sources for over a second; these tests check
+            // the OTA switch and its scores, not stall detection (StreamingPipelineTests do), so a
+            // late source must not turn a score into "stalled".
+            ["streaming"] = new JsonObject { ["hop"] = 8, ["defaults"] = new JsonObject { ["stallTimeout"] = "00:01:00" } },
             ["mqtt"] = new JsonObject { ["broker"] = $"mqtt://127.0.0.1:{port}", ["healthInterval"] = "00:00:02" },
             ["queue"] = new JsonObject { ["directory"] = Path.Combine(workspace.Root, "queue") },
             ["ota"] = new JsonObject
