@@ -270,7 +270,7 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
                 failures.Add(e.Message);
             }
 
-            LogSourceFailed(e, buffer.Kind);
+            LogSourceFailed(buffer.Kind, e.Message);
         }
         finally
         {
@@ -282,8 +282,9 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
     [LoggerMessage(Level = LogLevel.Information, Message = "Switched to a new pipeline at {Seconds:F3} s; its first clip is number {Clip}")]
     private partial void LogSwapped(double seconds, long clip);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The {Modality} source failed; its modality is missing from here on")]
-    private partial void LogSourceFailed(Exception exception, string modality);
+    // The message says what failed and why; a stack trace would only bury it.
+    [LoggerMessage(Level = LogLevel.Error, Message = "The {Modality} source failed: {Problem}; its modality is missing from here on")]
+    private partial void LogSourceFailed(string modality, string problem);
 
     private abstract class Buffered(string kind)
     {

@@ -120,7 +120,7 @@ public sealed partial class ReplayDriver(StreamingPipeline pipeline, ILogger<Rep
         catch (SourceException e)
         {
             failures.Add(e.Message);
-            LogSourceFailed(e, head.Kind);
+            LogSourceFailed(head.Kind, e.Message);
             pipeline.MarkEnded(head.Kind, MissingReasons.SourceError);
         }
         finally
@@ -134,8 +134,9 @@ public sealed partial class ReplayDriver(StreamingPipeline pipeline, ILogger<Rep
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The {Modality} source failed; its modality is missing from here on")]
-    private partial void LogSourceFailed(Exception exception, string modality);
+    // The message says what failed and why; a stack trace would only bury it.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The {Modality} source failed: {Problem}; its modality is missing from here on")]
+    private partial void LogSourceFailed(string modality, string problem);
 
     private abstract class Head(string kind) : IAsyncDisposable
     {

@@ -43,6 +43,8 @@ public sealed partial class StreamingPipeline : IDisposable
     private long fusionRuns;
     private long noSignal;
     private TimeSpan detectionReported;
+    private long nonFiniteOutputs;
+    private long lastNonFinite = -2;
 
     /// <param name="edaInputSampleRate">The EDA source's rate (its filter is designed for it); required when the pack has EDA.</param>
     public StreamingPipeline(PackSessions sessions, StreamingOptions options, ILogger<StreamingPipeline> logger,
@@ -268,6 +270,17 @@ public sealed partial class StreamingPipeline : IDisposable
             RunFusion(clip, cancellationToken);
             scores = post.Process(sessions.Fusion);
             fusionMs = Stopwatch.GetElapsedTime(stage).TotalMilliseconds;
+            if (scores is null)
+            {
+                noSignal++;
+                nonFiniteOutputs++;
+                if (nonFiniteOutputs == 1 || lastNonFinite != clip - 1)
+                {
+                    LogNonFiniteOutput(clip);
+                }
+
+                lastNonFinite = clip;
+            }
         }
         else
         {
@@ -335,6 +348,10 @@ public sealed partial class StreamingPipeline : IDisposable
 
         public TimeSpan End { get; set; }
     }
+
+    // Once per run of such clips, not per clip.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The fusion head gave a value that is not a finite number at clip {Clip}; such outputs carry no scores (no-signal)")]
+    private partial void LogNonFiniteOutput(long clip);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Streaming pack {Pack}: hop {Hop} frames, fusion window {Window} clips {Stride} apart")]
     private partial void LogStarted(string pack, int hop, int stride, int window);

@@ -53,7 +53,7 @@ public sealed class WavFileSource : ISampleSource<AudioBlock>
     /// <exception cref="SourceException">The file is missing, unreadable or not a supported WAV.</exception>
     public async IAsyncEnumerable<AudioBlock> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var wav = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var wav = OpenedFile ?? await OpenAsync(cancellationToken).ConfigureAwait(false);
         var resampler = CreateResampler(wav.SampleRate);
 
         var blocks = new AudioBlockAssembler(BlockSamples, TargetSampleRate, Start);
@@ -80,7 +80,12 @@ public sealed class WavFileSource : ISampleSource<AudioBlock>
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private async Task<WavFile> OpenAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads and checks the file now (<see cref="ReadAsync"/> does it otherwise), so a broken one is
+    /// a clear error before any work: the message names the file and what is wrong with it.
+    /// </summary>
+    /// <exception cref="SourceException">The file is missing, unreadable or not a supported WAV.</exception>
+    public async Task<WavFile> OpenAsync(CancellationToken cancellationToken)
     {
         try
         {
