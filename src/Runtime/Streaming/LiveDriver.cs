@@ -212,7 +212,8 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
                 var now = clock.GetElapsedTime(start) - options.SourceLatency;
                 // While a new pipeline waits, the old one scores no further than the boundary.
                 var until = incoming is { } waiting && waiting.Origin < now ? waiting.Origin : now;
-                foreach (var output in current.AdvanceTo(until - origin, cancellationToken))
+                // One output at a time: catching up after a stall (a device that slept) costs no memory.
+                while (current.TryAdvance(until - origin, out var output, cancellationToken))
                 {
                     // A replaced pipeline counts clips from its switch; the run's numbering and clock continue.
                     var continued = clipOffset == 0 && origin == TimeSpan.Zero ? output : output with { Clip = output.Clip + clipOffset, ClipEnd = output.ClipEnd + origin };

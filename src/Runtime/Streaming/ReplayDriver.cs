@@ -67,18 +67,16 @@ public sealed partial class ReplayDriver(StreamingPipeline pipeline, ILogger<Rep
                 next.PushCurrent();
                 await AdvanceAsync(next);
 
-                // Indexed, not foreach: no enumerator per sample.
-                var outputs = pipeline.AdvanceTo(timestamp, cancellationToken);
-                for (var i = 0; i < outputs.Count; i++)
+                // One output at a time: a time jump in a file costs no memory (and no enumerator per sample).
+                while (pipeline.TryAdvance(timestamp, out var output, cancellationToken))
                 {
-                    yield return outputs[i];
+                    yield return output;
                 }
             }
 
-            var last = pipeline.AdvanceTo(MediaEnd, cancellationToken);
-            for (var i = 0; i < last.Count; i++)
+            while (pipeline.TryAdvance(MediaEnd, out var output, cancellationToken))
             {
-                yield return last[i];
+                yield return output;
             }
         }
         finally

@@ -9,8 +9,8 @@ namespace EdgeEmotion.Runtime.Streaming;
 
 /// <summary>
 /// Causal streaming scoring. Samples go in with <c>Push</c> in timestamp order (timestamps
-/// relative to the run's origin); <see cref="AdvanceTo"/> declares that every source has passed a
-/// time, and returns one <see cref="ScoreOutput"/> for each clip that ended by then. Each clip's
+/// relative to the run's origin); <see cref="TryAdvance"/> declares that every source has passed a
+/// time, and returns one <see cref="ScoreOutput"/> for each clip that ended by then, one per call. Each clip's
 /// backbone runs once per modality; the fusion head runs once per clip over the last
 /// <c>window</c> clips spaced as in training. Not thread-safe: one caller drives it.
 /// </summary>
@@ -187,18 +187,23 @@ public sealed partial class StreamingPipeline : IDisposable
         track?.MarkEnded(reason);
     }
 
-    /// <summary>Scores every clip that ended at or before <paramref name="time"/>.</summary>
-    public IReadOnlyList<ScoreOutput> AdvanceTo(TimeSpan time, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Scores the next clip if it ended at or before <paramref name="time"/>; call until false to
+    /// score every such clip. One output at a time, so a long stretch without data (a time jump
+    /// in a file, a device that slept) costs no memory however many clips it spans.
+    /// </summary>
+    public bool TryAdvance(TimeSpan time, out ScoreOutput output, CancellationToken cancellationToken = default)
     {
-        List<ScoreOutput>? outputs = null;
-        while (schedule.EndTime(nextClip) <= time)
+        if (schedule.EndTime(nextClip) > time)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            (outputs ??= []).Add(ScoreClip(nextClip, cancellationToken));
-            nextClip++;
+            output = null!;
+            return false;
         }
 
-        return outputs ?? (IReadOnlyList<ScoreOutput>)[];
+        cancellationToken.ThrowIfCancellationRequested();
+        output = ScoreClip(nextClip, cancellationToken);
+        nextClip++;
+        return true;
     }
 
     private ScoreOutput ScoreClip(long clip, CancellationToken cancellationToken)
