@@ -43,6 +43,7 @@ public sealed class ReplayBadInputTests : IDisposable
         { "truncated RIFF", [.. "RIFF"u8, 0, 0], "not a RIFF/WAVE file (only 6 bytes)" },
         { "zero channels", PcmWav(channels: 0), "the 'fmt ' chunk says 0 channels" },
         { "no data", PcmWav(channels: 1)[..36], "no 'data' chunk" },
+        { "rate no resampler takes", Wav(1, 1, 2_000_000_000, 16, new byte[64]), "cannot resample its 2000000000 Hz to 44100 Hz" },
     };
 
     [Theory]
