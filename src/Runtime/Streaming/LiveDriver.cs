@@ -9,10 +9,7 @@ namespace EdgeEmotion.Runtime.Streaming;
 /// Runs a pipeline on live sources. Each source fills its own bounded buffer on its own task
 /// (drop-oldest, counted); the scoring loop drains the buffers in timestamp order every tick and
 /// scores up to <c>now - sourceLatency</c>, so a slow backbone sheds old samples instead of
-/// falling ever further behind. Source timestamps are on the run's clock: time since start. A
-/// sample stamped more than <see cref="MaxAhead"/> after the clock (a source clock that jumped) is
-/// dropped and counted with <see cref="Dropped"/>: taken, it would push its track's time so far
-/// ahead that every later sample looked late.
+/// falling ever further behind. Source timestamps are on the run's clock: time since start.
 /// </summary>
 public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOptions options, ILogger<LiveDriver> logger, TimeProvider? timeProvider = null)
 {
@@ -157,9 +154,6 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
 
     private readonly List<Buffered> buffers = [];
 
-    /// <summary>How far past the clock a sample's timestamp may lie and still be taken.</summary>
-    public static readonly TimeSpan MaxAhead = TimeSpan.FromSeconds(5);
-
     public async IAsyncEnumerable<ScoreOutput> RunAsync(
         ISampleSource<VideoFrame>? video,
         ISampleSource<AudioBlock>? audio,
@@ -199,14 +193,9 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
 
                 // Each buffer holds its source's samples in time order: merging them is a stable
                 // sort by time (ties to the modality listed first), with nothing allocated per tick.
-                var limit = clock.GetElapsedTime(start) + MaxAhead;
                 while (Earliest() is { } next)
                 {
-                    if (!next.PushNext(limit) && !next.ReportedAhead)
-                    {
-                        next.ReportedAhead = true;
-                        LogAhead(next.Kind, MaxAhead.TotalSeconds);
-                    }
+                    next.PushNext();
                 }
 
                 // Only after its last samples: a push means the modality is live again, which
@@ -291,9 +280,6 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The {Modality} source stamped a sample more than {Seconds} s after the clock; such samples are dropped and counted")]
-    private partial void LogAhead(string modality, double seconds);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Switched to a new pipeline at {Seconds:F3} s; its first clip is number {Clip}")]
     private partial void LogSwapped(double seconds, long clip);
 
@@ -311,9 +297,6 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
 
         public bool Reported { get; set; }
 
-        /// <summary>A sample ahead of the clock has been logged (once per source).</summary>
-        public bool ReportedAhead { get; set; }
-
         /// <summary>The source had finished when the last drain began, so that drain took its last samples.</summary>
         public bool EndedBeforeDrain { get; protected set; }
 
@@ -328,8 +311,7 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
 
         public abstract TimeSpan NextTime { get; }
 
-        /// <summary>Pushes the next drained sample; false when it lay after <paramref name="limit"/> and was dropped.</summary>
-        public abstract bool PushNext(TimeSpan limit);
+        public abstract void PushNext();
 
         public abstract ValueTask DisposeSourceAsync();
 
@@ -342,9 +324,7 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
         private readonly SampleBuffer<T> buffer = new(capacity);
         private readonly Queue<T> drained = new();
 
-        private long ahead;
-
-        public override long Dropped => buffer.Dropped + Interlocked.Read(ref ahead);
+        public override long Dropped => buffer.Dropped;
 
         public override bool HasNext => drained.Count > 0;
 
@@ -368,19 +348,7 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
             }
         }
 
-        public override bool PushNext(TimeSpan limit)
-        {
-            var sample = drained.Dequeue();
-            if (timestamp(sample) > limit)
-            {
-                Interlocked.Increment(ref ahead);
-                (sample as IDisposable)?.Dispose();
-                return false;
-            }
-
-            push(sample);
-            return true;
-        }
+        public override void PushNext() => push(drained.Dequeue());
 
         public override ValueTask DisposeSourceAsync() => source.DisposeAsync();
 
