@@ -119,9 +119,11 @@ internal static class ReplayCommand
         await using var video = request.Files[ModalityKinds.Video] is { } v ? new VideoFileSource(v, new VideoFileSourceOptions { FallbackFrameRate = videoSpec.FrameRate }) : null;
         await using var audio = request.Files[ModalityKinds.Audio] is { } a ? new WavFileSource(a, audioSpec!.SampleRate) : null;
         await using var eda = request.Files[ModalityKinds.Eda] is { } e ? new EdaCsvSource(e) : null;
-        if (audio is not null)
+        if (audio is not null && await audio.OpenAsync(cancellationToken) is { Truncated: true } cut)
         {
-            await audio.OpenAsync(cancellationToken);
+            // A recording cut off is still worth scoring, but not silently.
+            error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"warning: audio file {request.Files[ModalityKinds.Audio]}: the data chunk ends before its declared size; replaying the {cut.Duration.TotalSeconds:F2} s present"));
         }
 
         using var sessions = PackSessions.Open(pack, new ModelSessionFactory(inferenceOptions, loggerFactory.CreateLogger<ModelSessionFactory>()));

@@ -65,6 +65,20 @@ public sealed class ReplayBadInputTests : IDisposable
         Assert.False(File.Exists(Path("b.jsonl")));
     }
 
+    [Fact]
+    public async Task A_wav_whose_data_chunk_is_cut_short_is_replayed_with_a_one_line_warning()
+    {
+        var whole = FloatWav(new float[16000 * 2], 16000);
+        var wav = Path("cut.wav");
+        await File.WriteAllBytesAsync(wav, whole[..(44 + (16000 * 4))]); // the header still says 2 s
+
+        var (code, _, error) = await CliRunner.RunAsync("replay", "--pack", TestPaths.Pack("affect-tiny"),
+            "--video", TestMedia.FaceVideo, "--audio", wav, "--out", Path("cut.jsonl"));
+
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Contains($"warning: audio file {wav}: the data chunk ends before its declared size; replaying the 1.00 s present", error, StringComparison.Ordinal);
+    }
+
     private static byte[] FloatWav(float[] samples, int rate)
     {
         var data = new byte[samples.Length * 4];
