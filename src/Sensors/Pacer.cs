@@ -27,6 +27,9 @@ internal sealed class Pacer(SourcePacing pacing, TimeProvider clock)
         return WaitAsync(mediaTime, cancellationToken);
     }
 
+    // Timers take at most about 49 days; a time jump in a file may ask for years: wait in steps.
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromDays(1);
+
     private TimeSpan Remaining(TimeSpan mediaTime) => mediaTime - origin - clock.GetElapsedTime(startTimestamp);
 
     // Timers count whole milliseconds from a coarse tick and can fire up to about two early: after
@@ -37,7 +40,7 @@ internal sealed class Pacer(SourcePacing pacing, TimeProvider clock)
         var remaining = Remaining(mediaTime);
         while (remaining > TimeSpan.Zero)
         {
-            await Task.Delay(remaining, clock, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(remaining < MaxDelay ? remaining : MaxDelay, clock, cancellationToken).ConfigureAwait(false);
             remaining = Remaining(mediaTime);
             if (remaining > TimeSpan.Zero)
             {

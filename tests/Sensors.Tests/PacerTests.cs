@@ -39,4 +39,18 @@ public sealed class PacerTests
 
         Assert.Equal(0, clock.Timers);
     }
+
+    [Fact]
+    public async Task A_time_jump_of_years_is_waited_for_not_refused()
+    {
+        // Timers take at most about 49 days; a file whose time leaps 10^9 s ahead must still just wait.
+        var clock = new VirtualTimeProvider();
+        var pacer = new Pacer(SourcePacing.RealTime, clock);
+        pacer.Start(TimeSpan.Zero);
+        var due = TimeSpan.FromSeconds(1e9);
+
+        await pacer.WaitUntilAsync(due, CancellationToken.None);
+
+        Assert.True(clock.Elapsed >= due);
+    }
 }

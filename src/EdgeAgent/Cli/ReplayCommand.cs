@@ -95,7 +95,7 @@ internal static class ReplayCommand
             {
                 return await RunAsync(request, inferenceOptions, streaming, loggerFactory, error, cancellationToken);
             }
-            catch (Exception e) when (e is ModelPackException or ExecutionProviderException or SourceException or ArgumentException or IOException)
+            catch (Exception e) when (e is ModelPackException or ExecutionProviderException or SourceException or ArgumentException or IOException or InvalidDataException)
             {
                 error.WriteLine($"error: {e.Message}");
                 return e is ArgumentException ? ExitCodes.Usage : ExitCodes.Failed;
@@ -127,6 +127,12 @@ internal static class ReplayCommand
         await using var video = request.Files[ModalityKinds.Video] is { } v ? new VideoFileSource(v, new VideoFileSourceOptions { FallbackFrameRate = videoSpec.FrameRate }) : null;
         await using var audio = request.Files[ModalityKinds.Audio] is { } a ? new WavFileSource(a, audioSpec!.SampleRate) : null;
         await using var eda = request.Files[ModalityKinds.Eda] is { } e ? new EdaCsvSource(e) : null;
+        if (audio is not null && await audio.OpenAsync(cancellationToken) is { Truncated: true } cut)
+        {
+            // A recording cut off is still worth scoring, but not silently.
+            error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"warning: audio file {request.Files[ModalityKinds.Audio]}: the data chunk ends before its declared size; replaying the {cut.Duration.TotalSeconds:F2} s present"));
+        }
 
         using var sessions = PackSessions.Open(pack, new ModelSessionFactory(inferenceOptions, loggerFactory.CreateLogger<ModelSessionFactory>()));
         double? edaRate = request.Files[ModalityKinds.Eda] is { } edaFile ? await EdaCsvSource.MeasureSampleRateAsync(edaFile, cancellationToken) : null;

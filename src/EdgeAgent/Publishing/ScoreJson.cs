@@ -8,10 +8,13 @@ namespace EdgeEmotion.EdgeAgent.Publishing;
 /// <summary>
 /// One <see cref="ScoreOutput"/> as a compact JSON object: the line format of replay files and
 /// the body of score messages. Numbers are written with fixed precision so the same run gives the
-/// same bytes; latencies (which never repeat) are written only when asked for.
+/// same bytes; latencies (which never repeat) are written only when asked for. A number that is not
+/// finite is refused with <see cref="InvalidDataException"/> (the pipeline never makes one: the last
+/// guard that no message holds NaN or infinity, which JSON cannot carry).
 /// </summary>
 public static class ScoreJson
 {
+    /// <exception cref="InvalidDataException">A number in the output is not finite; the message names it.</exception>
     public static string Serialize(ScoreOutput output, bool includeLatency)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
@@ -24,6 +27,7 @@ public static class ScoreJson
     }
 
     /// <summary>The body of a <c>scores</c> MQTT message (docs/mqtt.md): the output plus who produced it, when, and its sequence number.</summary>
+    /// <exception cref="InvalidDataException">A number in the output is not finite; the message names it.</exception>
     public static byte[] SerializeMessage(ScoreOutput output, ScoreEnvelope envelope)
     {
         var buffer = new ArrayBufferWriter<byte>(768);
@@ -51,7 +55,7 @@ public static class ScoreJson
         }
 
         json.WriteNumber("clip", output.Clip);
-        WriteFixed(json, "clipEnd", output.ClipEnd.TotalSeconds, 3);
+        WriteFixed(json, "clipEnd", output.ClipEnd.TotalSeconds, 3, output.Clip);
         json.WriteString("status", output.Status);
         if (output.Scores is null)
         {
@@ -66,11 +70,11 @@ public static class ScoreJson
                 {
                     json.WriteStartObject(score.Name);
                     json.WriteNumber("level", level);
-                    WriteFixed(json, "expected", score.Value, 6);
+                    WriteFixed(json, "expected", score.Value, 6, output.Clip);
                     json.WriteStartArray("probabilities");
                     foreach (var p in score.Probabilities ?? [])
                     {
-                        json.WriteRawValue(Fixed(p, 6));
+                        json.WriteRawValue(Fixed(p, 6, output.Clip, score.Name));
                     }
 
                     json.WriteEndArray();
@@ -78,7 +82,7 @@ public static class ScoreJson
                 }
                 else
                 {
-                    WriteFixed(json, score.Name, score.Value, 6);
+                    WriteFixed(json, score.Name, score.Value, 6, output.Clip);
                 }
             }
 
@@ -102,7 +106,7 @@ public static class ScoreJson
 
             if (report.HeldFor is { } held)
             {
-                WriteFixed(json, "heldFor", held.TotalSeconds, 3);
+                WriteFixed(json, "heldFor", held.TotalSeconds, 3, output.Clip);
             }
 
             json.WriteEndObject();
@@ -116,32 +120,37 @@ public static class ScoreJson
             json.WriteStartObject("latencyMs");
             foreach (var (name, ms) in latency.PreprocessMs)
             {
-                WriteFixed(json, $"{name}Preprocess", ms, 3);
+                WriteFixed(json, $"{name}Preprocess", ms, 3, output.Clip);
             }
 
             foreach (var (name, ms) in latency.BackboneMs)
             {
-                WriteFixed(json, $"{name}Backbone", ms, 3);
+                WriteFixed(json, $"{name}Backbone", ms, 3, output.Clip);
             }
 
-            WriteFixed(json, "faceDetection", latency.FaceDetectionMs, 3);
-            WriteFixed(json, "fusion", latency.FusionMs, 3);
-            WriteFixed(json, "total", latency.TotalMs, 3);
+            WriteFixed(json, "faceDetection", latency.FaceDetectionMs, 3, output.Clip);
+            WriteFixed(json, "fusion", latency.FusionMs, 3, output.Clip);
+            WriteFixed(json, "total", latency.TotalMs, 3, output.Clip);
             json.WriteEndObject();
         }
 
         json.WriteEndObject();
     }
 
-    private static void WriteFixed(Utf8JsonWriter json, string name, double value, int decimals)
+    private static void WriteFixed(Utf8JsonWriter json, string name, double value, int decimals, long clip)
     {
         json.WritePropertyName(name);
-        json.WriteRawValue(Fixed(value, decimals));
+        json.WriteRawValue(Fixed(value, decimals, clip, name));
     }
 
     // Fixed decimals: deterministic text, and no "-0" or exponent surprises for dashboards.
-    private static string Fixed(double value, int decimals)
+    private static string Fixed(double value, int decimals, long clip, string name)
     {
+        if (!double.IsFinite(value))
+        {
+            throw new InvalidDataException($"clip {clip}: '{name}' is {value.ToString(CultureInfo.InvariantCulture)}; a message never carries a number that is not finite");
+        }
+
         var rounded = Math.Round(value, decimals, MidpointRounding.AwayFromZero);
         if (rounded == 0)
         {

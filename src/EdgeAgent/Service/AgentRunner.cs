@@ -107,7 +107,18 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
                 }
 
                 var sequence = queue.NextSequence;
-                var payload = ScoreJson.SerializeMessage(output, new ScoreEnvelope(sequence, config.DeviceId, clock.GetUtcNow(), current.Id, current.Manifest.Version, current.Manifest.Task));
+                byte[] payload;
+                try
+                {
+                    payload = ScoreJson.SerializeMessage(output, new ScoreEnvelope(sequence, config.DeviceId, clock.GetUtcNow(), current.Id, current.Manifest.Version, current.Manifest.Task));
+                }
+                catch (InvalidDataException e)
+                {
+                    // The last guard: an output with a non-finite number is not published (nor fatal).
+                    LogUnpublishable(e.Message);
+                    continue;
+                }
+
                 queue.Append(sequence, payload);
                 Interlocked.Increment(ref outputs);
                 Volatile.Read(ref gate)?.Observe(output);
@@ -244,6 +255,9 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Switched to pack {Pack} {Version} between two ticks; seq continues")]
     private partial void LogSwitched(string pack, string version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Output not published: {Problem}")]
+    private partial void LogUnpublishable(string problem);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Status {State}: {Modalities}")]
     private partial void LogModalities(DeviceState state, string modalities);

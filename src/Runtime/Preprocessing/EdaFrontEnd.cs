@@ -18,6 +18,9 @@ namespace EdgeEmotion.Runtime.Preprocessing;
 /// more than max(0.5 s, 8 periods), where its state would describe a signal long gone. When the
 /// cutoff is at or above the device's Nyquist frequency no filter runs (<see cref="IsFiltering"/>):
 /// such a device cannot carry the band the filter removes.</para>
+/// <para>A reading that is not a finite number (a broken file, driver or calibration) is kept as
+/// an invalid reading: it counts in <see cref="EdaSegmentQuality.InvalidSamples"/>, does not enter
+/// the filter, and the signal holds its previous value over it.</para>
 /// <para>Not thread-safe: one instance per pipeline.</para>
 /// </remarks>
 public sealed class EdaFrontEnd
@@ -30,6 +33,7 @@ public sealed class EdaFrontEnd
     private readonly double std;
     private readonly double validMin;
     private readonly double validMax;
+    private readonly double neutralMicrosiemens;
     private readonly double spanSeconds;
     private readonly long restartGapTicks;
     private readonly Reading[] readings;   // ring, oldest at head
@@ -66,6 +70,7 @@ public sealed class EdaFrontEnd
         std = spec.Std;
         validMin = spec.ValidMin;
         validMax = spec.ValidMax;
+        this.neutralMicrosiemens = neutral;
         NeutralValue = Normalize(neutral);
         spanSeconds = (SegmentSamples - 1) / SampleRate;
         restartGapTicks = (long)(Math.Max(MinRestartGapSeconds, RestartGapPeriods / inputSampleRate) * TimeSpan.TicksPerSecond);
@@ -101,15 +106,10 @@ public sealed class EdaFrontEnd
     /// <summary>The network's scaling of a conductance: (uS - mean) / std.</summary>
     public float Normalize(double microsiemens) => (float)((microsiemens - mean) / std);
 
-    /// <summary>Filters and keeps one reading; the oldest goes when the history is full.</summary>
-    /// <exception cref="ArgumentException">The value is not finite, or the timestamp is not after the previous reading's.</exception>
+    /// <summary>Filters and keeps one reading (an invalid one if it is not finite); the oldest goes when the history is full.</summary>
+    /// <exception cref="ArgumentException">The timestamp is not after the previous reading's.</exception>
     public void Push(EdaSample sample)
     {
-        if (!double.IsFinite(sample.Microsiemens))
-        {
-            throw new ArgumentException($"EDA reading at {sample.Timestamp} is {sample.Microsiemens} uS, not a finite number", nameof(sample));
-        }
-
         var restart = count == 0;
         if (count > 0)
         {
@@ -122,13 +122,24 @@ public sealed class EdaFrontEnd
             restart = sample.Timestamp.Ticks - previous > restartGapTicks;
         }
 
-        if (restart)
+        Reading reading;
+        if (!double.IsFinite(sample.Microsiemens))
         {
-            filter?.Reset(sample.Microsiemens);
+            // Held at the previous value, outside the filter: NaN would poison its state for good.
+            var held = count > 0 ? At(count - 1).Filtered : neutralMicrosiemens;
+            reading = new Reading(sample.Timestamp.Ticks, double.NaN, held);
+        }
+        else
+        {
+            if (restart)
+            {
+                filter?.Reset(sample.Microsiemens);
+            }
+
+            var filtered = filter?.Process(sample.Microsiemens) ?? sample.Microsiemens;
+            reading = new Reading(sample.Timestamp.Ticks, sample.Microsiemens, filtered);
         }
 
-        var filtered = filter?.Process(sample.Microsiemens) ?? sample.Microsiemens;
-        var reading = new Reading(sample.Timestamp.Ticks, sample.Microsiemens, filtered);
         if (count == readings.Length)
         {
             readings[head] = reading;
@@ -204,13 +215,17 @@ public sealed class EdaFrontEnd
     /// <summary>Counts readings from index <paramref name="first"/> (the first one in the span or later) up to end.</summary>
     private EdaSegmentQuality Assess(int first, long endTicks, int expected)
     {
-        int inSpan = 0, outOfRange = 0, newest = -1;
+        int inSpan = 0, outOfRange = 0, invalid = 0, newest = -1;
         for (var i = first; i < count && At(i).Ticks <= endTicks; i++)
         {
             inSpan++;
             newest = i;
             var raw = At(i).Raw;
-            if (raw < validMin || raw > validMax)
+            if (double.IsNaN(raw))
+            {
+                invalid++;
+            }
+            else if (raw < validMin || raw > validMax)
             {
                 outOfRange++;
             }
@@ -222,7 +237,7 @@ public sealed class EdaFrontEnd
         }
 
         TimeSpan? age = newest >= 0 ? TimeSpan.FromTicks(endTicks - At(newest).Ticks) : null;
-        return new EdaSegmentQuality(inSpan, expected, outOfRange, age);
+        return new EdaSegmentQuality(inSpan, expected, outOfRange, age, invalid);
     }
 
     /// <summary>How many kept readings have timestamps at or before <paramref name="ticks"/> (binary search).</summary>

@@ -7,7 +7,9 @@ namespace EdgeEmotion.Runtime.Streaming;
 /// <summary>
 /// Keeps the last seconds of audio at the pack's rate on the stream's sample clock, and turns the
 /// segment ending at a clip's end into the normalised log-mel the audio backbone takes.
-/// Gaps in the stream are zeros and count against the segment's coverage.
+/// Gaps in the stream are zeros and count against the segment's coverage. Samples that are not
+/// finite (NaN, infinity: a broken file or driver) are kept as zeros marked invalid, and a segment
+/// holding any is missing ("invalid samples"): no model ever sees them.
 /// </summary>
 internal sealed class AudioTrack : IModalityTrack
 {
@@ -15,7 +17,7 @@ internal sealed class AudioTrack : IModalityTrack
     private readonly StreamingOptions options;
     private readonly LogMelSpectrogram logMel;
     private readonly float[] ring;
-    private readonly bool[] received;
+    private readonly SampleState[] received;
     private readonly float[] segment;
     private readonly long contiguityTolerance;
     private AudioResampler? resampler;
@@ -32,7 +34,7 @@ internal sealed class AudioTrack : IModalityTrack
         this.options = options;
         logMel = new LogMelSpectrogram(spec);
         ring = new float[spec.SegmentSamples + (2 * spec.SampleRate)];
-        received = new bool[ring.Length];
+        received = new SampleState[ring.Length];
         segment = new float[spec.SegmentSamples];
 
         // Block timestamps jitter by a few samples (and a resampler shifts them); within 5 ms a
@@ -43,6 +45,9 @@ internal sealed class AudioTrack : IModalityTrack
     public string Name { get; }
 
     public long SamplesReceived { get; private set; }
+
+    /// <summary>Samples received that were not finite (kept as invalid zeros).</summary>
+    public long InvalidSamples { get; private set; }
 
     public void Push(AudioBlock block)
     {
@@ -87,8 +92,10 @@ internal sealed class AudioTrack : IModalityTrack
         foreach (var sample in samples)
         {
             var i = (int)(written % ring.Length);
-            ring[i] = sample;
-            received[i] = true;
+            var finite = float.IsFinite(sample);
+            ring[i] = finite ? sample : 0;
+            received[i] = finite ? SampleState.Heard : SampleState.Invalid;
+            InvalidSamples += finite ? 0 : 1;
             written++;
         }
 
@@ -101,7 +108,7 @@ internal sealed class AudioTrack : IModalityTrack
     {
         var end = (long)Math.Round(clipEnd.TotalSeconds * spec.SampleRate);
         var start = end - segment.Length;
-        long inStream = 0, missing = 0, clipped = 0;
+        long inStream = 0, missing = 0, invalid = 0, clipped = 0;
         double energy = 0;
         for (var k = 0; k < segment.Length; k++)
         {
@@ -114,10 +121,17 @@ internal sealed class AudioTrack : IModalityTrack
 
             inStream++;
             var slot = (int)(index % ring.Length);
-            if (index >= written || index < written - ring.Length || !received[slot])
+            if (index >= written || index < written - ring.Length || received[slot] == SampleState.Missing)
             {
                 segment[k] = 0;
                 missing++;
+                continue;
+            }
+
+            if (received[slot] == SampleState.Invalid)
+            {
+                segment[k] = 0;
+                invalid++;
                 continue;
             }
 
@@ -130,10 +144,15 @@ internal sealed class AudioTrack : IModalityTrack
             }
         }
 
-        var heard = inStream - missing;
-        if (inStream > 0 && heard < inStream / 2)
+        var heard = inStream - missing - invalid;
+        if (inStream > 0 && heard + invalid < inStream / 2)
         {
             return endedReason ?? MissingReasons.Stalled;
+        }
+
+        if (invalid > 0)
+        {
+            return MissingReasons.InvalidSamples;
         }
 
         if (heard > 0)
@@ -171,9 +190,16 @@ internal sealed class AudioTrack : IModalityTrack
         {
             var i = (int)((from + k) % ring.Length);
             ring[i] = 0;
-            received[i] = false;
+            received[i] = SampleState.Missing;
         }
 
         written = next;
+    }
+
+    private enum SampleState : byte
+    {
+        Missing,
+        Heard,
+        Invalid,
     }
 }

@@ -212,7 +212,8 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
                 var now = clock.GetElapsedTime(start) - options.SourceLatency;
                 // While a new pipeline waits, the old one scores no further than the boundary.
                 var until = incoming is { } waiting && waiting.Origin < now ? waiting.Origin : now;
-                foreach (var output in current.AdvanceTo(until - origin, cancellationToken))
+                // One output at a time: catching up after a stall (a device that slept) costs no memory.
+                while (current.TryAdvance(until - origin, out var output, cancellationToken))
                 {
                     // A replaced pipeline counts clips from its switch; the run's numbering and clock continue.
                     var continued = clipOffset == 0 && origin == TimeSpan.Zero ? output : output with { Clip = output.Clip + clipOffset, ClipEnd = output.ClipEnd + origin };
@@ -270,7 +271,7 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
                 failures.Add(e.Message);
             }
 
-            LogSourceFailed(e, buffer.Kind);
+            LogSourceFailed(buffer.Kind, e.Message);
         }
         finally
         {
@@ -282,8 +283,9 @@ public sealed partial class LiveDriver(StreamingPipeline pipeline, LiveDriverOpt
     [LoggerMessage(Level = LogLevel.Information, Message = "Switched to a new pipeline at {Seconds:F3} s; its first clip is number {Clip}")]
     private partial void LogSwapped(double seconds, long clip);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The {Modality} source failed; its modality is missing from here on")]
-    private partial void LogSourceFailed(Exception exception, string modality);
+    // The message says what failed and why; a stack trace would only bury it.
+    [LoggerMessage(Level = LogLevel.Error, Message = "The {Modality} source failed: {Problem}; its modality is missing from here on")]
+    private partial void LogSourceFailed(string modality, string problem);
 
     private abstract class Buffered(string kind)
     {

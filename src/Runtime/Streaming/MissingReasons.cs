@@ -12,4 +12,7 @@ public static class MissingReasons
     public const string Silent = "silent";
     public const string Clipped = "clipped";
     public const string OutOfRange = "electrode off or saturated";
+
+    /// <summary>The segment holds samples that are not numbers (NaN or infinite): a broken file, driver or sensor.</summary>
+    public const string InvalidSamples = "invalid samples";
 }

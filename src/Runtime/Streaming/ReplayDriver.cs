@@ -67,18 +67,16 @@ public sealed partial class ReplayDriver(StreamingPipeline pipeline, ILogger<Rep
                 next.PushCurrent();
                 await AdvanceAsync(next);
 
-                // Indexed, not foreach: no enumerator per sample.
-                var outputs = pipeline.AdvanceTo(timestamp, cancellationToken);
-                for (var i = 0; i < outputs.Count; i++)
+                // One output at a time: a time jump in a file costs no memory (and no enumerator per sample).
+                while (pipeline.TryAdvance(timestamp, out var output, cancellationToken))
                 {
-                    yield return outputs[i];
+                    yield return output;
                 }
             }
 
-            var last = pipeline.AdvanceTo(MediaEnd, cancellationToken);
-            for (var i = 0; i < last.Count; i++)
+            while (pipeline.TryAdvance(MediaEnd, out var output, cancellationToken))
             {
-                yield return last[i];
+                yield return output;
             }
         }
         finally
@@ -120,7 +118,7 @@ public sealed partial class ReplayDriver(StreamingPipeline pipeline, ILogger<Rep
         catch (SourceException e)
         {
             failures.Add(e.Message);
-            LogSourceFailed(e, head.Kind);
+            LogSourceFailed(head.Kind, e.Message);
             pipeline.MarkEnded(head.Kind, MissingReasons.SourceError);
         }
         finally
@@ -134,8 +132,9 @@ public sealed partial class ReplayDriver(StreamingPipeline pipeline, ILogger<Rep
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The {Modality} source failed; its modality is missing from here on")]
-    private partial void LogSourceFailed(Exception exception, string modality);
+    // The message says what failed and why; a stack trace would only bury it.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The {Modality} source failed: {Problem}; its modality is missing from here on")]
+    private partial void LogSourceFailed(string modality, string problem);
 
     private abstract class Head(string kind) : IAsyncDisposable
     {

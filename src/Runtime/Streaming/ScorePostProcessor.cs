@@ -7,7 +7,8 @@ namespace EdgeEmotion.Runtime.Streaming;
 /// Turns the fusion head's outputs for the newest clip into scores: regression outputs clipped to
 /// the pack's range (the heads have no tanh), probabilities kept in [0, 1], class logits turned
 /// into a level (argmax), class probabilities (softmax) and the expected level. Optionally a
-/// moving average over the pack's smoothingFrames.
+/// moving average over the pack's smoothingFrames. A fusion output that is not a finite number
+/// gives no scores at all: a number nobody can trust is never published.
 /// </summary>
 internal sealed class ScorePostProcessor
 {
@@ -22,9 +23,25 @@ internal sealed class ScorePostProcessor
         hop = smoothingHop;
     }
 
-    public IReadOnlyList<ScoreValue> Process(ModelSession fusion)
+    /// <returns>The scores; null when the fusion head gave a value that is not finite (NaN or infinite).</returns>
+    public IReadOnlyList<ScoreValue>? Process(ModelSession fusion)
     {
         var window = manifest.Fusion.Window;
+        foreach (var output in manifest.Outputs)
+        {
+            var newest = output.Kind == OutputKinds.ClassLogits
+                ? fusion.Output(output.Name).Slice((window - 1) * output.Classes!.Count, output.Classes.Count)
+                : fusion.Output(output.Name).Slice(window - 1, 1);
+            foreach (var value in newest)
+            {
+                if (!float.IsFinite(value))
+                {
+                    Skip();
+                    return null;
+                }
+            }
+        }
+
         var scores = new List<ScoreValue>(manifest.Outputs.Count);
         foreach (var output in manifest.Outputs)
         {

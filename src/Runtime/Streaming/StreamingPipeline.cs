@@ -9,8 +9,8 @@ namespace EdgeEmotion.Runtime.Streaming;
 
 /// <summary>
 /// Causal streaming scoring. Samples go in with <c>Push</c> in timestamp order (timestamps
-/// relative to the run's origin); <see cref="AdvanceTo"/> declares that every source has passed a
-/// time, and returns one <see cref="ScoreOutput"/> for each clip that ended by then. Each clip's
+/// relative to the run's origin); <see cref="TryAdvance"/> declares that every source has passed a
+/// time, and returns one <see cref="ScoreOutput"/> for each clip that ended by then, one per call. Each clip's
 /// backbone runs once per modality; the fusion head runs once per clip over the last
 /// <c>window</c> clips spaced as in training. Not thread-safe: one caller drives it.
 /// </summary>
@@ -43,6 +43,8 @@ public sealed partial class StreamingPipeline : IDisposable
     private long fusionRuns;
     private long noSignal;
     private TimeSpan detectionReported;
+    private long nonFiniteOutputs;
+    private long lastNonFinite = -2;
 
     /// <param name="edaInputSampleRate">The EDA source's rate (its filter is designed for it); required when the pack has EDA.</param>
     public StreamingPipeline(PackSessions sessions, StreamingOptions options, ILogger<StreamingPipeline> logger,
@@ -185,18 +187,23 @@ public sealed partial class StreamingPipeline : IDisposable
         track?.MarkEnded(reason);
     }
 
-    /// <summary>Scores every clip that ended at or before <paramref name="time"/>.</summary>
-    public IReadOnlyList<ScoreOutput> AdvanceTo(TimeSpan time, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Scores the next clip if it ended at or before <paramref name="time"/>; call until false to
+    /// score every such clip. One output at a time, so a long stretch without data (a time jump
+    /// in a file, a device that slept) costs no memory however many clips it spans.
+    /// </summary>
+    public bool TryAdvance(TimeSpan time, out ScoreOutput output, CancellationToken cancellationToken = default)
     {
-        List<ScoreOutput>? outputs = null;
-        while (schedule.EndTime(nextClip) <= time)
+        if (schedule.EndTime(nextClip) > time)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            (outputs ??= []).Add(ScoreClip(nextClip, cancellationToken));
-            nextClip++;
+            output = null!;
+            return false;
         }
 
-        return outputs ?? (IReadOnlyList<ScoreOutput>)[];
+        cancellationToken.ThrowIfCancellationRequested();
+        output = ScoreClip(nextClip, cancellationToken);
+        nextClip++;
+        return true;
     }
 
     private ScoreOutput ScoreClip(long clip, CancellationToken cancellationToken)
@@ -268,6 +275,17 @@ public sealed partial class StreamingPipeline : IDisposable
             RunFusion(clip, cancellationToken);
             scores = post.Process(sessions.Fusion);
             fusionMs = Stopwatch.GetElapsedTime(stage).TotalMilliseconds;
+            if (scores is null)
+            {
+                noSignal++;
+                nonFiniteOutputs++;
+                if (nonFiniteOutputs == 1 || lastNonFinite != clip - 1)
+                {
+                    LogNonFiniteOutput(clip);
+                }
+
+                lastNonFinite = clip;
+            }
         }
         else
         {
@@ -335,6 +353,10 @@ public sealed partial class StreamingPipeline : IDisposable
 
         public TimeSpan End { get; set; }
     }
+
+    // Once per run of such clips, not per clip.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The fusion head gave a value that is not a finite number at clip {Clip}; such outputs carry no scores (no-signal)")]
+    private partial void LogNonFiniteOutput(long clip);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Streaming pack {Pack}: hop {Hop} frames, fusion window {Window} clips {Stride} apart")]
     private partial void LogStarted(string pack, int hop, int stride, int window);

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using EdgeEmotion.Runtime.Packs;
 using EdgeEmotion.Runtime.Preprocessing;
 using EdgeEmotion.Runtime.Sources;
@@ -19,6 +20,7 @@ internal sealed class VideoTrack : IModalityTrack
     private readonly TimeSpan stallTimeout;
     private readonly int frameSize;
     private readonly Dictionary<long, SlotFrame> slots = [];
+    private readonly Queue<StaleRun> staleRuns = new();
     private readonly Stack<float[]> freeBuffers = new();
     private readonly Dictionary<string, int> reasons = new(StringComparer.Ordinal);
     private readonly long[] picks;
@@ -55,8 +57,8 @@ internal sealed class VideoTrack : IModalityTrack
     /// <summary>Time the face detector has taken so far.</summary>
     public TimeSpan DetectionTime => cropper.DetectionTime;
 
-    /// <summary>Slots finalized and kept for clips still to come.</summary>
-    public int SlotsHeld => slots.Count;
+    /// <summary>Slots finalized and kept for clips still to come (a run of stale slots counts once).</summary>
+    public int SlotsHeld => slots.Count + staleRuns.Count;
 
     /// <summary>Crop buffers waiting for reuse.</summary>
     public int PooledCrops => freeBuffers.Count;
@@ -94,7 +96,7 @@ internal sealed class VideoTrack : IModalityTrack
             }
             else
             {
-                var reason = frame.Reason ?? MissingReasons.Stalled;
+                var reason = frame.Reason ?? StaleReason(slot);
                 reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
             }
         }
@@ -165,6 +167,22 @@ internal sealed class VideoTrack : IModalityTrack
         var halfFrame = TimeSpan.FromSeconds(0.5 / schedule.FrameRate);
         while (schedule.SlotStart(nextSlot) + halfFrame < time)
         {
+            if (IsStale(nextSlot))
+            {
+                // So are all slots up to `time` (the newest frame only ages): one run, not a slot
+                // each, so a gap or a time jump costs the same memory however long it is.
+                var end = Math.Max(nextSlot, schedule.SlotAt(time - halfFrame) - 1);
+                while (schedule.SlotStart(end) + halfFrame < time)
+                {
+                    end++;
+                }
+
+                staleRuns.Enqueue(new StaleRun(nextSlot, end, endedReason ?? MissingReasons.Stalled));
+                SlotsFinalized += end - nextSlot;
+                nextSlot = end;
+                break;
+            }
+
             var slot = nextSlot++;
             SlotsFinalized++;
             if (!schedule.IsUsed(slot))
@@ -172,22 +190,30 @@ internal sealed class VideoTrack : IModalityTrack
                 continue;
             }
 
-            slots[slot] = Fill(slot);
+            slots[slot] = Fill(slot, latest);
         }
     }
 
-    private SlotFrame Fill(long slot)
+    // No frame, or the newest is older than the stall timeout at this slot.
+    [MemberNotNullWhen(false, nameof(latest))]
+    private bool IsStale(long slot) => latest is null || schedule.SlotStart(slot) - latest.Timestamp > stallTimeout;
+
+    // Why a finalized slot that is not in `slots` has no frame: it lies in a stale run.
+    private string StaleReason(long slot)
     {
-        if (latest is null)
+        foreach (var run in staleRuns)
         {
-            return new SlotFrame(null, endedReason ?? MissingReasons.Stalled);
+            if (slot >= run.From && slot < run.To)
+            {
+                return run.Reason;
+            }
         }
 
-        if (schedule.SlotStart(slot) - latest.Timestamp > stallTimeout)
-        {
-            return new SlotFrame(null, endedReason ?? MissingReasons.Stalled);
-        }
+        return MissingReasons.Stalled;
+    }
 
+    private SlotFrame Fill(long slot, VideoFrame latest)
+    {
         if (latestFrozen)
         {
             return new SlotFrame(null, MissingReasons.Frozen);
@@ -227,6 +253,11 @@ internal sealed class VideoTrack : IModalityTrack
     // Slots are filled in increasing order, so everything below `oldest` lies in one range.
     private void ForgetBefore(long oldest)
     {
+        while (staleRuns.TryPeek(out var run) && run.To <= oldest)
+        {
+            staleRuns.Dequeue();
+        }
+
         for (; forgottenBefore < oldest; forgottenBefore++)
         {
             if (slots.Remove(forgottenBefore, out var frame) && frame.Pixels is { } pixels)
@@ -257,4 +288,7 @@ internal sealed class VideoTrack : IModalityTrack
 
     /// <summary>A filled slot: normalised CHW pixels of the face crop, or why there are none.</summary>
     private readonly record struct SlotFrame(float[]? Pixels, string? Reason);
+
+    /// <summary>Slots [From, To) finalized without a frame, for one reason (no frame, or only a stale one).</summary>
+    private readonly record struct StaleRun(long From, long To, string Reason);
 }

@@ -1,6 +1,9 @@
 namespace EdgeEmotion.Sensors.Microphone;
 
-/// <summary>Interleaved PCM frames to mono floats in [-1, 1]: channels are averaged, S16 is scaled by 1/32768.</summary>
+/// <summary>
+/// Interleaved PCM frames to mono floats in [-1, 1]: channels are averaged, S16 is scaled by
+/// 1/32768; a float frame holding NaN or infinity gives NaN (an invalid sample).
+/// </summary>
 internal static class MonoMixer
 {
     public static void Mix(ReadOnlySpan<short> interleaved, int channels, Span<float> mono)
@@ -41,9 +44,11 @@ internal static class MonoMixer
             }
         }
 
+        // Clamped to full scale, except samples that are not numbers: NaN stays NaN and infinity
+        // becomes NaN, so the pipeline counts them as invalid instead of as loud audio.
         for (var i = 0; i < mono.Length; i++)
         {
-            mono[i] = Math.Clamp(mono[i], -1f, 1f);
+            mono[i] = float.IsFinite(mono[i]) ? Math.Clamp(mono[i], -1f, 1f) : float.NaN;
         }
     }
 }

@@ -13,10 +13,11 @@ namespace EdgeEmotion.Sensors.Replay;
 /// </code>
 /// The header names the two columns, in either order: <c>time</c> or <c>time_s</c> (seconds) and
 /// <c>microsiemens</c> or <c>eda_us</c> (names are case-insensitive). Numbers use the invariant
-/// culture ('.' decimals, exponents allowed); times must increase strictly (at 100 ns
-/// resolution); values must be finite. Blank lines are skipped. Each reading's timestamp is
-/// start + time. Any bad line ends the replay with a <see cref="SourceException"/> whose message
-/// starts "file:line:".
+/// culture ('.' decimals, exponents allowed); times must be finite and increase strictly (at 100 ns
+/// resolution). A value of NaN or +-Infinity (a logger's mark for a failed reading) is passed on as
+/// it is: the pipeline counts it as an invalid sample and the modality is missing around it.
+/// Blank lines are skipped. Each reading's timestamp is start + time. Any bad line ends the
+/// replay with a <see cref="SourceException"/> whose message starts "file:line:".
 /// </summary>
 public sealed class EdaCsvSource : ISampleSource<EdaSample>
 {
@@ -50,8 +51,9 @@ public sealed class EdaCsvSource : ISampleSource<EdaSample>
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     /// <summary>
-    /// The file's mean sample rate, (readings - 1) / (last time - first time), in Hz: the input
-    /// rate an <c>EdaFrontEnd</c> filters at. Reads (and checks) the whole file.
+    /// The file's sample rate: 1 / the median interval between readings (over the first
+    /// <see cref="RateIntervals"/>), in Hz: the input rate an <c>EdaFrontEnd</c> filters at. A median,
+    /// so gaps and time jumps do not skew it. Reads (and checks) the whole file.
     /// </summary>
     /// <exception cref="SourceException">The file is bad (as for <see cref="ReadAsync"/>) or has fewer than two readings.</exception>
     public static async Task<double> MeasureSampleRateAsync(string path, CancellationToken cancellationToken)
@@ -59,10 +61,15 @@ public sealed class EdaCsvSource : ISampleSource<EdaSample>
         ArgumentException.ThrowIfNullOrEmpty(path);
         var description = $"EDA file {path}";
         long readings = 0;
-        TimeSpan first = default, last = default;
+        var intervals = new List<long>();
+        TimeSpan last = default;
         await foreach (var sample in ReadFileAsync(path, description, cancellationToken).ConfigureAwait(false))
         {
-            first = readings == 0 ? sample.Timestamp : first;
+            if (readings > 0 && intervals.Count < RateIntervals)
+            {
+                intervals.Add((sample.Timestamp - last).Ticks);
+            }
+
             last = sample.Timestamp;
             readings++;
         }
@@ -72,8 +79,14 @@ public sealed class EdaCsvSource : ISampleSource<EdaSample>
             throw new SourceException(description, $"{Path.GetFileName(path)}: {readings} reading(s); at least 2 are needed to measure the sample rate");
         }
 
-        return (readings - 1) / (last - first).TotalSeconds;
+        intervals.Sort();
+        var middle = intervals.Count / 2;
+        var median = intervals.Count % 2 == 1 ? intervals[middle] : (intervals[middle - 1] + intervals[middle]) / 2.0;
+        return TimeSpan.TicksPerSecond / median;
     }
+
+    /// <summary>Intervals <see cref="MeasureSampleRateAsync"/> looks at, from the start of the file.</summary>
+    public const int RateIntervals = 4096;
 
     private static async IAsyncEnumerable<EdaSample> ReadFileAsync(string path, string description, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -106,7 +119,7 @@ public sealed class EdaCsvSource : ISampleSource<EdaSample>
             }
 
             var time = ParseNumber(fields[timeColumn], "time", description, name, lineNumber);
-            var microsiemens = ParseNumber(fields[1 - timeColumn], "microsiemens", description, name, lineNumber);
+            var microsiemens = ParseNumber(fields[1 - timeColumn], "microsiemens", description, name, lineNumber, finite: false);
             if (Math.Abs(time) > TimeSpan.MaxValue.TotalSeconds / 2)
             {
                 throw Bad(description, name, lineNumber, $"time {Format(time)} s is out of range");
@@ -147,7 +160,7 @@ public sealed class EdaCsvSource : ISampleSource<EdaSample>
         return IsValue(fields[0]) && IsTime(fields[1]) ? 1 : null;
     }
 
-    private static double ParseNumber(string field, string column, string description, string name, int lineNumber)
+    private static double ParseNumber(string field, string column, string description, string name, int lineNumber, bool finite = true)
     {
         var text = field.Trim();
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
@@ -155,7 +168,7 @@ public sealed class EdaCsvSource : ISampleSource<EdaSample>
             throw Bad(description, name, lineNumber, $"{column} '{text}' is not a number");
         }
 
-        if (!double.IsFinite(value))
+        if (finite && !double.IsFinite(value))
         {
             throw Bad(description, name, lineNumber, $"{column} is {text}; it must be a finite number");
         }

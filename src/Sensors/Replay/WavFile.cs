@@ -16,7 +16,9 @@ public enum WavSampleFormat
 /// channels (averaged). Chunks other than 'fmt ' and 'data' are skipped. A data chunk shorter
 /// than its header says (a recording cut off) is read as far as it goes and flagged
 /// <see cref="Truncated"/>; a size of 0xFFFFFFFF (written by streaming tools) means "to the end
-/// of the file". Float samples are passed through unclipped.
+/// of the file". Float samples are passed through unclipped (NaN and infinity included: the
+/// pipeline counts them as invalid samples). A pad byte missing after an odd-sized chunk is
+/// tolerated; a data chunk without one whole frame is an error.
 /// </summary>
 public sealed class WavFile
 {
@@ -125,11 +127,29 @@ public sealed class WavFile
                 format = ParseFormat(name, bytes.Slice(body, (int)size), position);
             }
 
-            position = body + (int)size + (int)(size & 1);  // chunks are padded to even sizes
+            position = NextChunk(bytes, body, (int)size);
         }
 
         throw new InvalidDataException($"{name}: {(format is null ? "no 'fmt ' chunk" : "no 'data' chunk")}");
     }
+
+    // Chunks are padded to even sizes; some writers leave the pad byte out after an odd one, which
+    // shows when a known chunk id starts right after the body instead of one byte later.
+    private static int NextChunk(ReadOnlySpan<byte> bytes, int body, int size)
+    {
+        var end = body + size;
+        if ((size & 1) == 0)
+        {
+            return end;
+        }
+
+        var unpadded = end + 4 <= bytes.Length && IsKnownChunk(bytes.Slice(end, 4));
+        var padded = end + 5 <= bytes.Length && IsKnownChunk(bytes.Slice(end + 1, 4));
+        return unpadded && !padded ? end : end + 1;
+    }
+
+    private static bool IsKnownChunk(ReadOnlySpan<byte> id) =>
+        id.SequenceEqual("data"u8) || id.SequenceEqual("fmt "u8) || id.SequenceEqual("LIST"u8) || id.SequenceEqual("fact"u8);
 
     private static Format ParseFormat(string name, ReadOnlySpan<byte> chunk, int offset)
     {
@@ -195,6 +215,11 @@ public sealed class WavFile
         var bytesPerSample = format.BitsPerSample / 8;
         var frameBytes = bytesPerSample * format.Channels;
         var frames = data.Length / frameBytes;
+        if (frames == 0)
+        {
+            throw new InvalidDataException($"{name}: the 'data' chunk holds no whole frame ({data.Length} bytes; a frame is {frameBytes})");
+        }
+
         var mono = new float[frames];
         var reader = SampleReader(format);
         for (var f = 0; f < frames; f++)

@@ -14,6 +14,7 @@ namespace EdgeEmotion.Sensors.Replay;
 public sealed class WavFileSource : ISampleSource<AudioBlock>
 {
     private readonly string path;
+    private AudioResampler? resampler;
 
     /// <param name="path">The WAV file.</param>
     /// <param name="targetSampleRate">Rate of the blocks, Hz (the pack's <c>audio.sampleRate</c>).</param>
@@ -53,8 +54,8 @@ public sealed class WavFileSource : ISampleSource<AudioBlock>
     /// <exception cref="SourceException">The file is missing, unreadable or not a supported WAV.</exception>
     public async IAsyncEnumerable<AudioBlock> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var wav = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var resampler = CreateResampler(wav.SampleRate);
+        var wav = OpenedFile ?? await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var resampler = this.resampler!;
 
         var blocks = new AudioBlockAssembler(BlockSamples, TargetSampleRate, Start);
 
@@ -80,14 +81,22 @@ public sealed class WavFileSource : ISampleSource<AudioBlock>
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private async Task<WavFile> OpenAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads and checks the file now (<see cref="ReadAsync"/> does it otherwise), so a broken one, or
+    /// a rate that cannot be resampled to the pack's, is a clear error before any work: the message
+    /// names the file and what is wrong with it.
+    /// </summary>
+    /// <exception cref="SourceException">The file is missing, unreadable or not a supported WAV.</exception>
+    public async Task<WavFile> OpenAsync(CancellationToken cancellationToken)
     {
         try
         {
             // Parse errors name the file only by its name: the description already has the path.
             var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-            OpenedFile = WavFile.Parse(bytes, Path.GetFileName(path));
-            return OpenedFile;
+            var wav = WavFile.Parse(bytes, Path.GetFileName(path));
+            resampler = CreateResampler(wav.SampleRate);
+            OpenedFile = wav;
+            return wav;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {

@@ -67,4 +67,21 @@ public sealed class ScoreJsonTests
         Assert.Equal(1.2, level.GetProperty("expected").GetDouble());
         Assert.Equal(5, level.GetProperty("probabilities").GetArrayLength());
     }
+
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(double.NegativeInfinity)]
+    public void A_number_that_is_not_finite_is_refused_by_name_never_written(double value)
+    {
+        var scored = new ScoreOutput(3, TimeSpan.FromSeconds(1), [new ScoreValue("valence", value)],
+            new Dictionary<string, ModalityReport> { ["visual"] = new(ModalityState.Ok) }, Latency);
+        var level = scored with { Scores = [new ScoreValue("pain_level_logits", 1, 1, [0.5, value])] };
+
+        var score = Assert.Throws<InvalidDataException>(() => ScoreJson.Serialize(scored, includeLatency: false));
+        var probability = Assert.Throws<InvalidDataException>(() => ScoreJson.SerializeMessage(level, new ScoreEnvelope(1, "bed-1", DateTimeOffset.UnixEpoch, "m", "1.0.0", "pain")));
+
+        Assert.StartsWith("clip 3: 'valence' is ", score.Message, StringComparison.Ordinal);
+        Assert.StartsWith("clip 3: 'pain_level_logits' is ", probability.Message, StringComparison.Ordinal);
+    }
 }

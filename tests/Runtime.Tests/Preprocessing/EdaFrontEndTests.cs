@@ -146,14 +146,30 @@ public sealed class EdaFrontEndTests
     }
 
     [Fact]
-    public void Rejects_readings_out_of_order_or_not_finite()
+    public void Rejects_readings_out_of_order()
     {
         var frontEnd = new EdaFrontEnd(PainSpec(), 64);
         frontEnd.Push(new EdaSample(TimeSpan.FromSeconds(1), 5));
 
         var late = Assert.Throws<ArgumentException>(() => frontEnd.Push(new EdaSample(TimeSpan.FromSeconds(1), 5)));
         Assert.Contains("not after", late.Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentException>(() => frontEnd.Push(new EdaSample(TimeSpan.FromSeconds(2), double.NaN)));
+    }
+
+    [Fact]
+    public void Readings_that_are_not_finite_count_as_invalid_and_the_signal_holds_its_value_over_them()
+    {
+        var frontEnd = new EdaFrontEnd(PainSpec(), 64);
+        PushConstant(frontEnd, 3.0, rate: 64, seconds: 2);
+        frontEnd.Push(new EdaSample(TimeSpan.FromSeconds(2), double.NaN));
+        frontEnd.Push(new EdaSample(TimeSpan.FromSeconds(2.01), double.NegativeInfinity));
+        frontEnd.Push(new EdaSample(TimeSpan.FromSeconds(2.02), 3.0));
+        var segment = new float[frontEnd.SegmentSamples];
+
+        var quality = frontEnd.Fill(TimeSpan.FromSeconds(2.02), segment);
+
+        Assert.Equal(2, quality.InvalidSamples);
+        Assert.Equal(0, quality.OutOfRangeSamples);
+        Assert.All(segment, v => Assert.Equal(frontEnd.Normalize(3.0), v, 4));
     }
 
     [Fact]

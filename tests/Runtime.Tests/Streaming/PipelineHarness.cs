@@ -104,12 +104,21 @@ internal sealed class PipelineHarness : IDisposable
         foreach (var (time, _, push) in merged.OrderBy(m => m.Time).ThenBy(m => m.Order))
         {
             push();
-            Outputs.AddRange(Pipeline.AdvanceTo(time));
+            AdvanceTo(time);
         }
 
         if (until is { } end)
         {
-            Outputs.AddRange(Pipeline.AdvanceTo(TimeSpan.FromSeconds(end)));
+            AdvanceTo(TimeSpan.FromSeconds(end));
+        }
+    }
+
+    /// <summary>Scores every clip that ended by <paramref name="time"/> into <see cref="Outputs"/>.</summary>
+    public void AdvanceTo(TimeSpan time)
+    {
+        while (Pipeline.TryAdvance(time, out var output))
+        {
+            Outputs.Add(output);
         }
     }
 

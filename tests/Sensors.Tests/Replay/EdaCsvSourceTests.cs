@@ -37,6 +37,31 @@ public sealed class EdaCsvSourceTests
     }
 
     [Fact]
+    public async Task A_time_jump_does_not_skew_the_measured_rate()
+    {
+        using var dir = new TempDirectory();
+        var lines = Enumerable.Range(0, 41).Select(n => $"{(n / 4.0) + (n >= 20 ? 1e9 : 0):R},5");
+        var path = dir.Write("eda.csv", "time,microsiemens\n" + string.Join('\n', lines));
+
+        var rate = await EdaCsvSource.MeasureSampleRateAsync(path, CancellationToken.None);
+
+        Assert.Equal(4.0, rate, 9);
+    }
+
+    [Fact]
+    public async Task A_value_that_is_not_finite_is_passed_on_for_the_pipeline_to_count_as_invalid()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write("eda.csv", "time,microsiemens\n0,5\n0.25,NaN\n0.5,Infinity\n0.75,-Infinity\n1,5\n");
+        await using var source = new EdaCsvSource(path);
+
+        var samples = await ReadAllAsync(source);
+
+        Assert.Equal(5, samples.Count);
+        Assert.Equal(3, samples.Count(s => !double.IsFinite(s.Microsiemens)));
+    }
+
+    [Fact]
     public async Task Measures_the_mean_sample_rate()
     {
         using var dir = new TempDirectory();
@@ -63,8 +88,8 @@ public sealed class EdaCsvSourceTests
     {
         { "time,microsiemens\n0,5\nabc,5\n", "eda.csv:3: time 'abc' is not a number" },
         { "time,microsiemens\n0,5\n1,\n", "eda.csv:3: microsiemens '' is not a number" },
-        { "time,microsiemens\n0,5\n1,NaN\n", "eda.csv:3: microsiemens is NaN; it must be a finite number" },
-        { "time,microsiemens\n0,5\n1,Infinity\n", "eda.csv:3: microsiemens is Infinity; it must be a finite number" },
+        { "time,microsiemens\n0,5\nNaN,5\n", "eda.csv:3: time is NaN; it must be a finite number" },
+        { "time,microsiemens\n0,5\n-Infinity,5\n", "eda.csv:3: time is -Infinity; it must be a finite number" },
         { "time,microsiemens\n0,5\n0,6\n", "eda.csv:3: time 0 is not after the previous reading's 0; times must increase" },
         { "time,microsiemens\n1,5\n\n0.5,6\n", "eda.csv:4: time 0.5 is not after the previous reading's 1" },
         { "time,microsiemens\n0,5\n1,5,7\n", "eda.csv:3: expected 2 columns (time,microsiemens), found 3" },

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
 using EdgeEmotion.Sensors.Replay;
 
@@ -122,7 +123,55 @@ public sealed class WavFileTests
         { "zero channels", TestWav.Build(TestWav.Pcm, 0, 16000, 16, new byte[4]), "0 channels" },
         { "zero rate", TestWav.Build(TestWav.Pcm, 1, 0, 16, new byte[4]), "sample rate 0 Hz" },
         { "chunk past the end", TestWav.Riff([("fmt ", TestWav.Format(TestWav.Pcm, 1, 16000, 16))], ("LIST", new byte[2]), 1000), "'LIST' chunk at byte 36 declares 1000 bytes but only 2 follow" },
+        { "cut inside fmt", TestWav.Build(TestWav.Pcm, 1, 16000, 16, new byte[4])[..26], "'fmt ' chunk at byte 12 declares 16 bytes but only 6 follow" },
+        { "zero block align", WithFormat(TestWav.Format(TestWav.Pcm, 2, 16000, 16), blockAlign: 0), "block align 0 does not match 2 channels x 16 bits" },
+        { "huge block align", WithFormat(TestWav.Format(TestWav.Pcm, 2, 16000, 16), blockAlign: 65535), "block align 65535 does not match 2 channels x 16 bits" },
+        { "bits disagree with block align", WithFormat(TestWav.Format(TestWav.Pcm, 1, 16000, 16), bits: 24), "block align 2 does not match 1 channels x 24 bits" },
+        { "zero bits", WithFormat(TestWav.Format(TestWav.Pcm, 1, 16000, 16), bits: 0), "unsupported bit depth 0 for PCM" },
+        { "huge rate", WithFormat(TestWav.Format(TestWav.Pcm, 1, 16000, 16), sampleRate: uint.MaxValue), "sample rate 4294967295 Hz is not usable" },
+        { "short extensible fmt", TestWav.Riff([("fmt ", TestWav.Format(TestWav.Pcm, 1, 16000, 16, extensibleSubFormat: 1)[..24])], ("data", new byte[2])), "WAVE_FORMAT_EXTENSIBLE 'fmt ' chunk at byte 12 is 24 bytes; 40 are needed" },
+        { "extensible with a foreign GUID", WithSubFormatGuid(TestWav.Format(TestWav.Pcm, 1, 16000, 16, extensibleSubFormat: 1)), "unsupported WAVE_FORMAT_EXTENSIBLE sub-format" },
+        { "no whole frame", TestWav.Build(TestWav.Pcm, 2, 16000, 16, new byte[3]), "the 'data' chunk holds no whole frame (3 bytes; a frame is 4)" },
     };
+
+    // A canonical fmt chunk with one field changed, then a small data chunk.
+    private static byte[] WithFormat(byte[] format, ushort? blockAlign = null, ushort? bits = null, uint? sampleRate = null)
+    {
+        if (blockAlign is { } align)
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(format.AsSpan(12), align);
+        }
+
+        if (bits is { } b)
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(format.AsSpan(14), b);
+        }
+
+        if (sampleRate is { } rate)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(format.AsSpan(4), rate);
+        }
+
+        return TestWav.Riff([("fmt ", format)], ("data", new byte[8]));
+    }
+
+    private static byte[] WithSubFormatGuid(byte[] format)
+    {
+        format[30] = 0x42; // the GUID's tail no longer says KSDATAFORMAT_SUBTYPE
+        return TestWav.Riff([("fmt ", format)], ("data", new byte[8]));
+    }
+
+    [Fact]
+    public void An_odd_sized_chunk_written_without_its_pad_byte_is_still_followed()
+    {
+        // Some writers leave out the pad byte after an odd-sized chunk.
+        var bytes = TestWav.Riff([("fmt ", TestWav.Format(TestWav.Pcm, 1, 16000, 16))]);
+        bytes = [.. bytes, .. "LIST"u8, 3, 0, 0, 0, 1, 2, 3, .. "data"u8, 4, 0, 0, 0, 1, 0, 2, 0];
+
+        var wav = WavFile.Parse(bytes, "unpadded.wav");
+
+        Assert.Equal(2, wav.Samples.Length);
+    }
 
     [Theory]
     [MemberData(nameof(BadFiles))]
