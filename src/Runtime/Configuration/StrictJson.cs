@@ -23,7 +23,7 @@ public static class StrictJson
         if (element.ValueKind == JsonValueKind.Null
             || (ExpectedShape(typeInfo.Kind) is { } shape && element.ValueKind != shape))
         {
-            var expected = ExpectedShape(typeInfo.Kind) is { } s ? $"must be {ShapeName(s)}" : "must have a value";
+            var expected = ExpectedShape(typeInfo.Kind) is { } s ? $"expected {ShapeName(s)}" : "expected a value";
             return new StrictJsonProblem(path, $"{expected}, not {ShapeName(element.ValueKind)}", IsMissing: false);
         }
 

@@ -134,7 +134,7 @@ public sealed class OtaLiveProcessTests : IDisposable
         var shape = await FinalStatusAsync(dashboard, "shape");
         Assert.Equal("failed", shape.GetProperty("state").GetString());
         Assert.Contains("install refused (pack)", shape.GetProperty("reason").GetString(), StringComparison.Ordinal);
-        Assert.Contains("manifest.json $: must be an object, not a number", shape.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Contains("manifest.json $: expected an object, not a number", shape.GetProperty("reason").GetString(), StringComparison.Ordinal);
 
         var longId = new string('x', 5000);
         await dashboard.PublishAsync($"{Root}/ota/request", Request(shapeServer.Url, wrongShape, "1.0.1", longId));

@@ -288,8 +288,8 @@ public sealed class PackInstallTests : IDisposable
         var list = await CliRunner.RunAsync("models", "list", Path.GetDirectoryName(pack)!);
 
         Assert.Equal(1, verify.ExitCode);
-        Assert.Contains("manifest.json $: must be an object, not a number", verify.Output + verify.Error, StringComparison.Ordinal);
-        Assert.Contains("manifest.json $: must be an object, not a number", list.Output + list.Error, StringComparison.Ordinal);
+        Assert.Contains("manifest.json $: expected an object, not a number", verify.Output + verify.Error, StringComparison.Ordinal);
+        Assert.Contains("manifest.json $: expected an object, not a number", list.Output + list.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", verify.Output + verify.Error + list.Output + list.Error, StringComparison.Ordinal);
     }
 

@@ -27,14 +27,14 @@ public sealed class ManifestShapeTests : IDisposable
         var e = LoadFails(PackErrorKind.InvalidValue);
 
         Assert.Equal("manifest.json $", e.Location);
-        Assert.Contains($"must be an object, not {found}", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"expected an object, not {found}", e.Message, StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData("modalities", "42", "$.modalities", "must be an array, not a number")]
-    [InlineData("fusion", "[]", "$.fusion", "must be an object, not an array")]
-    [InlineData("files", "[\"a\"]", "$.files", "must be an object, not an array")]
-    [InlineData("golden", "\"none\"", "$.golden", "must be an object, not a string")]
+    [InlineData("modalities", "42", "$.modalities", "expected an array, not a number")]
+    [InlineData("fusion", "[]", "$.fusion", "expected an object, not an array")]
+    [InlineData("files", "[\"a\"]", "$.files", "expected an object, not an array")]
+    [InlineData("golden", "\"none\"", "$.golden", "expected an object, not a string")]
     public void A_field_of_the_wrong_shape_is_named_by_its_path(string field, string json, string path, string message)
     {
         EditManifest(m => m[field] = JsonNode.Parse(json));
