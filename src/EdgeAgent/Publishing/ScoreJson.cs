@@ -105,6 +105,11 @@ public static class ScoreJson
                 WriteFixed(json, "heldFor", held.TotalSeconds, 3);
             }
 
+            if (envelope is not null)
+            {
+                json.WriteString("source", envelope.Sources.GetValueOrDefault(name, SourceKind.None).Name());
+            }
+
             json.WriteEndObject();
         }
 
@@ -152,5 +157,8 @@ public static class ScoreJson
     }
 }
 
-/// <summary>Who produced a score message and its place in the device's sequence (monotonic across restarts).</summary>
-public sealed record ScoreEnvelope(long Sequence, string DeviceId, DateTimeOffset ProducedAt, string ModelId, string ModelVersion, string Task);
+/// <summary>
+/// Who produced a score message, its place in the device's sequence (monotonic across restarts)
+/// and what fed each modality (<see cref="SourceKind.None"/> where absent).
+/// </summary>
+public sealed record ScoreEnvelope(long Sequence, string DeviceId, DateTimeOffset ProducedAt, string ModelId, string ModelVersion, string Task, IReadOnlyDictionary<string, SourceKind> Sources);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace EdgeEmotion.EdgeAgent.Tests.Service;
@@ -7,8 +8,8 @@ internal sealed class AgentProcesses : IDisposable
 {
     private readonly List<Process> agents = [];
 
-    /// <summary>Starts the agent built beside the tests on a config file. Its output is drained and dropped.</summary>
-    public Process Start(string config)
+    /// <summary>Starts the agent built beside the tests on a config file. Its output is drained into <paramref name="log"/> when given, else dropped.</summary>
+    public Process Start(string config, ConcurrentQueue<string>? log = null)
     {
         var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "edgeemo"))
         {
@@ -17,12 +18,27 @@ internal sealed class AgentProcesses : IDisposable
             RedirectStandardError = true,
         };
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         agents.Add(process);
         return process;
+
+        void Keep(string? line)
+        {
+            if (line is not null)
+            {
+                log?.Enqueue(line);
+            }
+        }
+    }
+
+    /// <summary>Asks an agent to stop as systemd does (SIGTERM), for its clean-stop status.</summary>
+    public static void Terminate(Process agent)
+    {
+        using var kill = Process.Start("/bin/kill", ["-TERM", agent.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
     }
 
     public void Dispose()
