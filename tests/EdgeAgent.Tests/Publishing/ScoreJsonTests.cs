@@ -57,11 +57,11 @@ public sealed class ScoreJsonTests
     [Fact]
     public void A_class_output_carries_level_expected_level_and_probabilities()
     {
-        var output = new ScoreOutput(0, TimeSpan.FromSeconds(1), [new ScoreValue("pain_level_logits", 1.2, 1, [0.1, 0.6, 0.1, 0.1, 0.1])],
+        var output = new ScoreOutput(0, TimeSpan.FromSeconds(1), [new ScoreValue("pain_level", 1.2, 1, [0.1, 0.6, 0.1, 0.1, 0.1])],
             new Dictionary<string, ModalityReport> { ["visual"] = new(ModalityState.Ok) }, Latency);
 
         using var json = JsonDocument.Parse(ScoreJson.Serialize(output, includeLatency: false));
-        var level = json.RootElement.GetProperty("scores").GetProperty("pain_level_logits");
+        var level = json.RootElement.GetProperty("scores").GetProperty("pain_level");
 
         Assert.Equal(1, level.GetProperty("level").GetInt32());
         Assert.Equal(1.2, level.GetProperty("expected").GetDouble());

@@ -30,7 +30,8 @@ public sealed class SimulatedSourcesProcessTests : IDisposable
         var log = new ConcurrentQueue<string>();
 
         var agent = agents.Start(WriteConfig(broker.Port), log);
-        await dashboard.WaitForAsync(m => m.Count(x => x.Topic == "edgeemo/v1/sim/scores") >= 3, "the first scores");
+        await dashboard.WaitForAsync(
+            m => m.Count(x => x.Topic == "edgeemo/v1/sim/scores") >= 3 && m.Any(x => x.Topic == "edgeemo/v1/sim/health"), "the first scores and health");
         AgentProcesses.Terminate(agent);
         await agent.WaitForExitAsync();
         await dashboard.WaitForAsync(m => m.Any(x => x.Topic == "edgeemo/v1/sim/status" && x.Payload.Contains("\"stopped\"", StringComparison.Ordinal)), "the clean stop's status");
@@ -47,6 +48,10 @@ public sealed class SimulatedSourcesProcessTests : IDisposable
         Assert.Empty(await JsonSchemaCheck.ValidateAsync("scores.schema.json", scores.Select(s => s.Payload)));
         Assert.Empty(await JsonSchemaCheck.ValidateAsync("status.schema.json", statuses.Select(s => s.Payload)));
 
+        // Health names modalities as every other message does (visual, not video).
+        var health = JsonDocument.Parse(dashboard.On("edgeemo/v1/sim/health")[0].Payload).RootElement;
+        Assert.Equal(["audio", "visual"], health.GetProperty("droppedSamples").EnumerateObject().Select(p => p.Name).Order());
+
         var warning = Assert.Single(log, l => l.Contains("Not a patient's signal", StringComparison.Ordinal));
         Assert.StartsWith("warn", warning, StringComparison.Ordinal);
         Assert.Contains("visual=synthetic, audio=synthetic", warning, StringComparison.Ordinal);
@@ -61,7 +66,7 @@ public sealed class SimulatedSourcesProcessTests : IDisposable
             ["sources"] = new JsonObject { ["visual"] = new JsonObject { ["type"] = "synthetic" }, ["audio"] = new JsonObject { ["type"] = "synthetic" } },
             ["inference"] = new JsonObject { ["providers"] = new JsonArray("cpu") },
             ["streaming"] = new JsonObject { ["hop"] = 8 },
-            ["mqtt"] = new JsonObject { ["broker"] = $"mqtt://127.0.0.1:{port}" },
+            ["mqtt"] = new JsonObject { ["broker"] = $"mqtt://127.0.0.1:{port}", ["healthInterval"] = "00:00:01" },
             ["queue"] = new JsonObject { ["directory"] = Path.Combine(folder, "queue") },
         };
         var path = Path.Combine(folder, "edgeemo.json");
