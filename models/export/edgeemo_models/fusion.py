@@ -1,4 +1,4 @@
-"""Joint Multimodal Transformer (JMT) fusion head, written from the recipe in MODEL_CARD.md.
+"""Joint Multimodal Transformer (JMT) fusion head, written from the recipe in docs/model-card.md.
 
 Everything is spelled out with Linear layers, matmul, softmax, reshape and transpose so the
 ONNX graph is plain (no fused attention kernels). Shapes are static: the window S and the
