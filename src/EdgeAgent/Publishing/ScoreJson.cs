@@ -95,6 +95,12 @@ public static class ScoreJson
                 ModalityState.Held => "held",
                 _ => "substituted",
             });
+            if (envelope is not null)
+            {
+                // Where the samples came from, in the same place as in status messages.
+                json.WriteString("source", envelope.Sources.GetValueOrDefault(name, SourceKind.None).Name());
+            }
+
             if (report.Reason is { } reason)
             {
                 json.WriteString("reason", reason);
@@ -103,11 +109,6 @@ public static class ScoreJson
             if (report.HeldFor is { } held)
             {
                 WriteFixed(json, "heldFor", held.TotalSeconds, 3);
-            }
-
-            if (envelope is not null)
-            {
-                json.WriteString("source", envelope.Sources.GetValueOrDefault(name, SourceKind.None).Name());
             }
 
             json.WriteEndObject();
