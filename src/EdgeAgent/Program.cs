@@ -1,3 +1,3 @@
 using EdgeEmotion.EdgeAgent.Cli;
 
-return await EdgeemoCommand.Create().Parse(args).InvokeAsync();
+return await EdgeemoCommand.InvokeAsync(args);

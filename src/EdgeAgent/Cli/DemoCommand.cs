@@ -23,7 +23,7 @@ internal static class DemoCommand
     {
         var broker = new Option<string?>("--broker") { Description = "mqtt://HOST:PORT of a broker to publish to (default: an in-process broker on 127.0.0.1)" };
         var deviceId = new Option<string>("--device-id") { Description = "Device id in the topics", DefaultValueFactory = _ => "demo" };
-        var duration = new Option<double>("--duration") { Description = "Seconds to run (0: until Ctrl+C)", DefaultValueFactory = _ => 0 };
+        var duration = SecondsOption.Create("--duration", "Seconds to run (0: until Ctrl+C)", defaultValue: 0, max: TimeSpan.FromDays(365).TotalSeconds);
         var pack = new Option<string>("--pack") { Description = "Model pack folder", DefaultValueFactory = _ => "models/packs/affect-tiny" };
         var port = new Option<int>("--port") { Description = "Port of the in-process broker (0: 1883 if free, else any)", DefaultValueFactory = _ => 0 };
         var command = new Command("demo", "Run the agent on synthetic camera/microphone/EDA with dropouts, publishing over MQTT, with a live console view")
@@ -35,12 +35,6 @@ internal static class DemoCommand
             var output = result.InvocationConfiguration.Output;
             var error = result.InvocationConfiguration.Error;
             var seconds = result.GetValue(duration);
-            if (seconds < 0)
-            {
-                error.WriteLine("error: --duration must be >= 0");
-                return ExitCodes.Usage;
-            }
-
             var packDir = result.GetValue(pack)!;
             PackManifest manifest;
             try
@@ -49,7 +43,8 @@ internal static class DemoCommand
             }
             catch (ModelPackException e)
             {
-                error.WriteLine($"error: --pack {packDir}: {e.Message}");
+                // The message starts with the pack folder itself, or with a file inside it.
+                error.WriteLine(Path.IsPathRooted(e.Location) ? $"error: --pack: {e.Message}" : $"error: --pack {packDir}: {e.Message}");
                 return ExitCodes.Usage;
             }
 
@@ -92,7 +87,7 @@ internal static class DemoCommand
                 var view = new ConsoleView(output, manifest);
                 var runner = new AgentRunner(config, Environment.CurrentDirectory, loggers) { OnOutput = view.Write, SimulatedSourcesExpected = true };
                 await runner.RunAsync(ready: view.WriteHeader, run.Token);
-                output.WriteLine($"demo: stopped after {runner.Outputs} outputs; {runner.Queue?.Depth ?? 0} left in the queue");
+                output.WriteLine($"demo: stopped after {runner.Outputs} outputs; {runner.Undelivered ?? 0} left in the queue (not delivered)");
                 return ExitCodes.Ok;
             }
             catch (ConfigException e)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 
 namespace EdgeEmotion.EdgeAgent.Cli;
 
@@ -15,4 +16,20 @@ public static class EdgeemoCommand
         DevicesCommand.Create(),
         CalibrateEdaCommand.Create(),
     };
+
+    /// <summary>
+    /// The process's entry: parses and runs a command line. A line the parser refuses exits with
+    /// <see cref="ExitCodes.Usage"/>, its error first and a pointer to the help (<see cref="UsageErrors"/>).
+    /// </summary>
+    public static Task<int> InvokeAsync(IReadOnlyList<string> args, InvocationConfiguration? configuration = null, CancellationToken cancellationToken = default)
+    {
+        var parse = Create().Parse(args);
+        if (parse.Action is ParseErrorAction)
+        {
+            UsageErrors.Write(parse, configuration?.Error ?? Console.Error);
+            return Task.FromResult(ExitCodes.Usage);
+        }
+
+        return parse.InvokeAsync(configuration, cancellationToken);
+    }
 }

@@ -46,7 +46,9 @@ internal static class ModelsCommand
             var root = store?.PacksDirectory ?? result.GetValue(dir) ?? (Directory.Exists("models/packs") ? "models/packs" : DevicePacksDirectory);
             if (!Directory.Exists(root))
             {
-                result.InvocationConfiguration.Error.WriteLine($"error: folder {root} does not exist");
+                result.InvocationConfiguration.Error.WriteLine(File.Exists(root)
+                    ? $"error: {root} is a file: give the folder that holds the pack folders"
+                    : $"error: folder {root} does not exist");
                 return ExitCodes.Usage;
             }
 

@@ -32,7 +32,7 @@ internal static class ReplayCommand
             DefaultValueFactory = _ => "hold",
         };
         policy.AcceptOnlyFromAmong("hold", "substitute");
-        var maxHold = new Option<double>("--max-hold") { Description = "Seconds a last good clip may stand in", DefaultValueFactory = _ => 3.0 };
+        var maxHold = SecondsOption.Create("--max-hold", "Seconds a last good clip may stand in", defaultValue: 3.0, max: TimeSpan.FromDays(1).TotalSeconds);
         var smooth = new Option<bool>("--smooth") { Description = "Moving average over the pack's smoothingFrames" };
         var latency = new Option<bool>("--latency") { Description = "Write per-stage latency into each line (the file then differs run to run)" };
         var inference = new InferenceArguments();
@@ -60,9 +60,17 @@ internal static class ReplayCommand
             {
                 if (file is not null && !File.Exists(file))
                 {
-                    error.WriteLine($"error: --{kind} file {file} does not exist");
+                    error.WriteLine(Directory.Exists(file) ? $"error: --{kind} {file} is a folder, not a file" : $"error: --{kind} file {file} does not exist");
                     return ExitCodes.Usage;
                 }
+            }
+
+            var outFile = result.GetValue(output)!;
+            var outFolder = Path.GetDirectoryName(Path.GetFullPath(outFile))!;
+            if (Directory.Exists(outFile) || !Directory.Exists(outFolder))
+            {
+                error.WriteLine(Directory.Exists(outFile) ? $"error: --out {outFile} is a folder: give the file to write" : $"error: --out {outFile}: the folder {outFolder} does not exist");
+                return ExitCodes.Usage;
             }
 
             if (!inference.TryBuild(result, out var inferenceOptions))

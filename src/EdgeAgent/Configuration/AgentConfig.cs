@@ -19,7 +19,7 @@ public sealed class AgentConfig
     public required string DeviceId { get; init; }
 
     /// <summary>The model pack folder to run.</summary>
-    public required string Pack { get; init; }
+    public required string Pack { get; set; }
 
     public required SourcesConfig Sources { get; init; }
 
@@ -110,10 +110,10 @@ public sealed class SourceConfig
     public required SourceType Type { get; init; }
 
     /// <summary>For <c>file</c>: the file to play.</summary>
-    public string? Path { get; init; }
+    public string? Path { get; set; }
 
     /// <summary>For a synthetic visual source: the face photo it moves around (default: tests/media/face.jpg of a checkout).</summary>
-    public string? FaceImage { get; init; }
+    public string? FaceImage { get; set; }
 
     /// <summary>For synthetic sources: the random seed.</summary>
     public int Seed { get; set; } = 1;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EdgeEmotion.Runtime.Configuration;
+using EdgeEmotion.Runtime.Inference;
 using EdgeEmotion.Runtime.Packs;
 using EdgeEmotion.Runtime.Streaming;
 using EdgeEmotion.Sensors.Camera;
@@ -19,6 +20,16 @@ public static class AgentConfigReader
 {
     public static AgentConfig Read(string path)
     {
+        if (Directory.Exists(path))
+        {
+            throw new ConfigException($"config {path}: is a folder, not a config file");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new ConfigException($"config {path}: does not exist");
+        }
+
         string text;
         try
         {
@@ -43,7 +54,7 @@ public static class AgentConfigReader
         }
         catch (JsonException e)
         {
-            throw new ConfigException($"config {name}: not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {e.Message}", e);
+            throw new ConfigException($"config {name}: not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {WithoutPosition(e.Message)}", e);
         }
 
         using (document)
@@ -56,18 +67,34 @@ public static class AgentConfigReader
             try
             {
                 return document.RootElement.Deserialize(AgentConfigJsonContext.Default.AgentConfig)
-                    ?? throw new ConfigException($"config {name}: the document is null");
+                    ?? throw new ConfigException($"config {name}: $: expected an object {{ ... }}, not null");
             }
             catch (JsonException e)
             {
-                throw new ConfigException($"config {name}: {e.Path ?? "$"}: wrong type or value ({e.Message.Split(" Path:")[0]})", e);
+                var path = e.Path ?? "$";
+                var expected = ValueFormat.At(AgentConfigJsonContext.Default.AgentConfig, path) is { } typeInfo
+                    ? $"expected {ValueFormat.Describe(typeInfo)}"
+                    : "wrong type or value";
+                throw new ConfigException($"config {name}: {path}: {expected}", e);
             }
         }
     }
 
-    /// <summary>Semantic checks: values, files, and the pack itself (hashes included).</summary>
+    // System.Text.Json ends its messages with its own zero-based position ("LineNumber: 1 |
+    // BytePositionInLine: 14."); the one-based position is already in ours.
+    private static string WithoutPosition(string message)
+    {
+        var at = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        return at < 0 ? message : message[..at];
+    }
+
+    /// <summary>
+    /// Makes every path absolute against <paramref name="baseDirectory"/> (the config file's
+    /// folder), then the semantic checks: values, files, folders, and the pack itself (hashes included).
+    /// </summary>
     public static void Validate(AgentConfig config, string baseDirectory)
     {
+        AgentConfigPaths.Resolve(config, baseDirectory);
         Require(DeviceIdPattern(config.DeviceId), "deviceId", $"'{config.DeviceId}' must be 1-64 letters, digits, '-' or '_' (it is an MQTT topic level)");
         Check("inference", config.Inference.Validate);
         Check("mqtt", config.Mqtt.Validate);
@@ -82,7 +109,7 @@ public static class AgentConfigReader
         Require(!string.IsNullOrWhiteSpace(config.Ota.StateDirectory), "ota.stateDirectory", "must not be empty");
         if (config.Ota.Enabled)
         {
-            Require(Directory.Exists(Path.Combine(baseDirectory, config.Ota.TrustedKeys)), "ota.trustedKeys", $"'{config.Ota.TrustedKeys}' is not a folder");
+            Require(Directory.Exists(config.Ota.TrustedKeys), "ota.trustedKeys", $"'{config.Ota.TrustedKeys}' is not a folder");
             Require(config.Ota.AllowedSigners is null || config.Ota.AllowedSigners.All(k => k.Length == 64 && k.All(char.IsAsciiHexDigitLower)),
                 "ota.allowedSigners", "each must be a key id: 64 lowercase hex digits (sha256 of the public key)");
         }
@@ -90,11 +117,12 @@ public static class AgentConfigReader
         ModelPack pack;
         try
         {
-            pack = ModelPackLoader.Load(Path.Combine(baseDirectory, config.Pack));
+            pack = ModelPackLoader.Load(config.Pack);
         }
         catch (ModelPackException e)
         {
-            throw new ConfigException($"pack: {config.Pack}: {e.Message}", e);
+            // The message starts with the pack folder itself, or with a file inside it.
+            throw new ConfigException(Path.IsPathRooted(e.Location) ? $"pack: {e.Message}" : $"pack: {config.Pack}: {e.Message}", e);
         }
 
         Check("streaming", () => config.Streaming.Validate(pack.Manifest));
@@ -106,9 +134,8 @@ public static class AgentConfigReader
                 continue;
             }
 
-            var modalityKind = kind == "visual" ? ModalityKinds.Video : kind;
-            Require(pack.Manifest.Modalities.Any(m => m.Kind == modalityKind), $"sources.{kind}",
-                $"pack {pack.Id} has no {kind} modality (it takes {string.Join(", ", pack.Manifest.Modalities.Select(m => m.Name))})");
+            // A source for a modality the pack lacks is allowed (a device config names the sensors the
+            // device has; the pack uses some of them): it is checked here, reported by --check and not opened.
             Require(source.Type != SourceType.Alsa || kind == "audio", $"sources.{kind}.type", "alsa is an audio source");
             Require(source.Type != SourceType.Camera || kind == "visual", $"sources.{kind}.type", "camera is a visual source");
             Require(source.Type != SourceType.Ads1115 || kind == "eda", $"sources.{kind}.type", "ads1115 is an EDA source");
@@ -116,13 +143,25 @@ public static class AgentConfigReader
             {
                 var ads = source.Ads1115 ?? new Ads1115EdaOptions();
                 Check($"sources.{kind}.ads1115", ads.Validate);
-                Require(File.Exists(Path.Combine(baseDirectory, ads.CalibrationFile)), $"sources.{kind}.ads1115.calibrationFile",
-                    $"'{ads.CalibrationFile}' does not exist: run `edgeemo calibrate-eda` first");
+                RequireFile(ads.CalibrationFile, $"sources.{kind}.ads1115.calibrationFile", ": run `edgeemo calibrate-eda` first");
+                try
+                {
+                    EdaCalibration.Load(ads.CalibrationFile);
+                }
+                catch (EdaCalibrationException e)
+                {
+                    throw new ConfigException($"sources.{kind}.ads1115.calibrationFile: {e.Message}", e);
+                }
             }
 
             if (source.Type == SourceType.Camera)
             {
-                Check($"sources.{kind}.camera", () => (source.Camera ?? new CameraOptions()).Validate());
+                var camera = source.Camera ?? new CameraOptions();
+                Check($"sources.{kind}.camera", camera.Validate);
+                if (camera.Kind == CameraKind.File)
+                {
+                    RequireFile(camera.Path!, $"sources.{kind}.camera.path");
+                }
             }
             else if (source.Type == SourceType.Alsa)
             {
@@ -131,11 +170,19 @@ public static class AgentConfigReader
             else if (source.Type == SourceType.File)
             {
                 Require(source.Path is not null, $"sources.{kind}.path", "a file source needs a path");
-                Require(File.Exists(Path.Combine(baseDirectory, source.Path!)), $"sources.{kind}.path", $"'{source.Path}' does not exist");
+                RequireFile(source.Path!, $"sources.{kind}.path");
             }
             else if (kind == "visual" && source.FaceImage is { } face)
             {
-                Require(File.Exists(Path.Combine(baseDirectory, face)), "sources.visual.faceImage", $"'{face}' does not exist");
+                RequireFile(face, "sources.visual.faceImage");
+            }
+        }
+
+        foreach (var (key, folder) in FoldersWritten(config))
+        {
+            if (WritableFolder.Problem(folder) is { } problem)
+            {
+                throw new ConfigException($"{key}: '{folder}' {problem}");
             }
         }
 
@@ -144,6 +191,23 @@ public static class AgentConfigReader
         if (config.Sources.Dropouts is { } dropouts)
         {
             Check("sources.dropouts", () => Sensors.Synthetic.DropoutScript.Parse(dropouts));
+        }
+    }
+
+    /// <summary>The folders the agent creates and writes files in, by key.</summary>
+    private static IEnumerable<(string Key, string Folder)> FoldersWritten(AgentConfig config)
+    {
+        yield return ("queue.directory", config.Queue.Directory);
+        if (config.Ota.Enabled)
+        {
+            yield return ("ota.stateDirectory", config.Ota.StateDirectory);
+        }
+
+        // TensorRT's engine and timing caches; without a usable folder TensorRT is dropped for CUDA.
+        var tensorRt = config.Inference.TensorRt;
+        if (config.Inference.Providers.Contains(ExecutionProviderKind.TensorRt) && (tensorRt.EngineCache || tensorRt.TimingCache))
+        {
+            yield return ("inference.cacheDirectory", config.Inference.CacheDirectory);
         }
     }
 
@@ -156,6 +220,12 @@ public static class AgentConfigReader
         {
             throw new ConfigException($"{key}: {message}");
         }
+    }
+
+    private static void RequireFile(string path, string key, string hint = "")
+    {
+        Require(!Directory.Exists(path), key, $"'{path}' is a folder, not a file");
+        Require(File.Exists(path), key, $"'{path}' does not exist{hint}");
     }
 
     private static void Check(string section, Action validate)

@@ -7,7 +7,8 @@ namespace EdgeEmotion.EdgeAgent.Publishing;
 /// The file <c>ack</c>: the highest sequence number delivered (or dropped), as
 /// <c>[magic u32][seq i64][crc32 u32 over seq]</c>. Replaced atomically: written to
 /// <c>ack.tmp</c>, fsynced, renamed over <c>ack</c>, then the directory fsynced, so a crash
-/// leaves either the old value or the new one.
+/// leaves either the old value or the new one. On a full disk, where <c>ack.tmp</c> cannot be
+/// written, the 16 bytes are overwritten in place instead (no new space needed).
 /// </summary>
 internal sealed class AckFile
 {
@@ -20,15 +21,17 @@ internal sealed class AckFile
     private readonly string directory;
     private readonly string path;
     private readonly string temporaryPath;
+    private readonly QueueFileSystem files;
 
-    public AckFile(string directory)
+    public AckFile(string directory, QueueFileSystem files)
     {
         this.directory = directory;
+        this.files = files;
         path = Path.Combine(directory, FileName);
         temporaryPath = Path.Combine(directory, TemporaryFileName);
     }
 
-    /// <summary>The stored sequence, 0 when there is no file, null when it is damaged.</summary>
+    /// <summary>The stored sequence, 0 when there is no file, null when it is damaged or out of range.</summary>
     public long? Read()
     {
         if (File.Exists(temporaryPath))
@@ -48,24 +51,43 @@ internal sealed class AckFile
         }
 
         var sequence = data.AsSpan(4, 8);
-        return Crc32.HashToUInt32(sequence) == BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(12))
-            ? BinaryPrimitives.ReadInt64LittleEndian(sequence)
+        var value = BinaryPrimitives.ReadInt64LittleEndian(sequence);
+        return Crc32.HashToUInt32(sequence) == BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(12)) && value is >= 0 and <= QueueRecord.MaxSequence
+            ? value
             : null;
     }
 
+    /// <exception cref="IOException">Neither way could write it.</exception>
     public void Write(long sequence)
     {
         Span<byte> data = stackalloc byte[Size];
         BinaryPrimitives.WriteUInt32LittleEndian(data, Magic);
         BinaryPrimitives.WriteInt64LittleEndian(data[4..], sequence);
         BinaryPrimitives.WriteUInt32LittleEndian(data[12..], Crc32.HashToUInt32(data.Slice(4, 8)));
-        using (var handle = File.OpenHandle(temporaryPath, FileMode.Create, FileAccess.Write, FileShare.None))
+        try
         {
-            RandomAccess.Write(handle, data, 0);
-            RandomAccess.FlushToDisk(handle);
-        }
+            using (var handle = files.Open(temporaryPath, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                files.Write(handle, data, 0);
+                files.Flush(handle);
+            }
 
-        File.Move(temporaryPath, path, overwrite: true);
-        DirectorySync.Flush(directory);
+            files.Replace(temporaryPath, path);
+            files.SyncDirectory(directory);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Kept on disk even when full, so a seq delivered meanwhile is never handed out again
+            // after a crash. 16 bytes within one sector are written whole in practice; if not,
+            // the CRC fails and the next start resends everything: duplicates, never loss.
+            WriteInPlace(data);
+        }
+    }
+
+    private void WriteInPlace(ReadOnlySpan<byte> data)
+    {
+        using var handle = files.Open(path, FileMode.Open, FileAccess.Write, FileShare.None);
+        files.Write(handle, data, 0);
+        files.Flush(handle);
     }
 }

@@ -31,23 +31,28 @@ namespace EdgeEmotion.EdgeAgent.Publishing;
 /// peeks and acknowledges on another. A message is handed out (<see cref="Peek"/>,
 /// <see cref="WaitForMessagesAsync"/>) only once fsynced, so no sequence number that left the
 /// device is reused after a power cut.</para>
+/// <para>A disk that refuses writes (full, read-only) never stops the agent: messages it will not
+/// take are held in memory, bounded, and handed out like the others, so scores still reach a
+/// connected broker; what does not fit is dropped and counted. Every later append, and the flush
+/// interval, tries the disk again; once it takes writes, the held messages are written first, in
+/// order. An acknowledgement that cannot be written stays in memory and is written later.</para>
 /// </remarks>
 public sealed partial class DiskScoreQueue : IScoreQueue, IDisposable
 {
-    private const string LockFileName = "queue.lock";
-
     // Queue-full warnings come at most this often, each with the count since the one before.
     private static readonly TimeSpan DropWarningInterval = TimeSpan.FromSeconds(10);
 
     private readonly ScoreQueueOptions options;
     private readonly ILogger logger;
     private readonly TimeProvider time;
+    private readonly QueueFileSystem files;
     private readonly string directory;
     private readonly AckFile ackFile;
     private readonly Crc32 crc = new();
     private readonly Lock gate = new();
     private readonly List<QueueSegment> segments = []; // oldest first; the last is the one appended to
     private readonly Queue<IndexEntry> unacknowledged = new(); // oldest first
+    private readonly Queue<UnwrittenRecord> unwritten = new(); // refused by the disk; all newer than the on-disk ones
     private readonly ITimer flushTimer;
     private readonly SafeFileHandle? directoryLock;
 
@@ -67,23 +72,36 @@ public sealed partial class DiskScoreQueue : IScoreQueue, IDisposable
     /// <summary>Opens the queue in <see cref="ScoreQueueOptions.Directory"/>, creating it if needed, and recovers what it holds.</summary>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
     /// <exception cref="UnauthorizedAccessException">The directory is not writable.</exception>
-    /// <exception cref="IOException">The directory cannot be created or read, or another queue holds it.</exception>
+    /// <exception cref="QueueFolderException">The folder cannot be used: another agent holds it, its lock file is a directory, or it cannot be created or read.</exception>
     public DiskScoreQueue(ScoreQueueOptions options, ILogger<DiskScoreQueue> logger, TimeProvider? timeProvider = null)
+        : this(options, logger, timeProvider, QueueFileSystem.Real)
+    {
+    }
+
+    /// <param name="files">The file-system calls that write (a test's full disk).</param>
+    internal DiskScoreQueue(ScoreQueueOptions options, ILogger<DiskScoreQueue> logger, TimeProvider? timeProvider, QueueFileSystem files)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(logger);
         options.Validate();
         this.options = options;
         this.logger = logger;
         time = timeProvider ?? TimeProvider.System;
+        this.files = files;
         directory = Path.GetFullPath(options.Directory);
-        ackFile = new AckFile(directory);
+        ackFile = new AckFile(directory, files);
         flushTimer = time.CreateTimer(_ => OnFlushTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         try
         {
             System.IO.Directory.CreateDirectory(directory);
-            directoryLock = File.OpenHandle(Path.Combine(directory, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            directoryLock = QueueLock.Acquire(directory);
             Recover();
+        }
+        catch (QueueFolderException)
+        {
+            ReleaseFiles();
+            throw;
         }
         catch (UnauthorizedAccessException e)
         {
@@ -93,7 +111,7 @@ public sealed partial class DiskScoreQueue : IScoreQueue, IDisposable
         catch (IOException e)
         {
             ReleaseFiles();
-            throw new IOException($"Queue.Directory '{directory}' cannot be used: {e.Message}", e);
+            throw new QueueFolderException($"Queue.Directory '{directory}' cannot be used: {e.Message}", e);
         }
     }
 
@@ -114,12 +132,12 @@ public sealed partial class DiskScoreQueue : IScoreQueue, IDisposable
         {
             lock (gate)
             {
-                return unacknowledged.Count;
+                return Count;
             }
         }
     }
 
-    /// <summary>Record bytes (headers and payloads) of the unacknowledged messages.</summary>
+    /// <summary>Record bytes (headers and payloads) of the unacknowledged messages, on disk or held in memory.</summary>
     public long Bytes
     {
         get
@@ -155,10 +173,11 @@ public sealed partial class DiskScoreQueue : IScoreQueue, IDisposable
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">The sequence is not <see cref="NextSequence"/>, or the payload can never fit.</exception>
-    /// <exception cref="IOException">
-    /// The write failed: nothing was stored and the sequence is still free. If only the fsync
-    /// failed, the message is queued (the sequence is used) but may not survive a power cut.
-    /// </exception>
+    /// <remarks>
+    /// Never throws for the disk: a message the disk refuses is held in memory (bounded, see the
+    /// class remarks) and the sequence is used all the same.
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">The sequence numbers are exhausted (<see cref="QueueRecord.MaxSequence"/>).</exception>
     public void Append(long sequence, ReadOnlySpan<byte> payload)
     {
         var size = QueueRecord.SizeOf(payload.Length);
@@ -177,32 +196,30 @@ public sealed partial class DiskScoreQueue : IScoreQueue, IDisposable
                     nameof(payload));
             }
 
+            if (sequence >= QueueRecord.MaxSequence)
+            {
+                throw new InvalidOperationException($"Queue {directory}: sequence numbers are exhausted at {sequence}; move the folder away to start again at 1");
+            }
+
             MakeRoomFor(size);
-            var segment = SegmentFor(size, sequence);
             var record = ArrayPool<byte>.Shared.Rent(size);
-            long offset;
             try
             {
                 QueueRecord.Write(record.AsSpan(0, size), sequence, payload, crc);
-                offset = segment.Append(record.AsSpan(0, size), sequence);
+                nextSequence = sequence + 1;
+                unacknowledgedBytes += size;
+                if (TryWriteUnwritten() && TryStore(sequence, record.AsSpan(0, size)))
+                {
+                    EndTroubleIfClear();
+                }
+                else
+                {
+                    HoldInMemory(sequence, record.AsSpan(0, size).ToArray());
+                }
             }
             finally
             {
                 ArrayPool<byte>.Shared.Return(record);
-            }
-
-            unacknowledged.Enqueue(new IndexEntry(sequence, segment, offset, size));
-            unacknowledgedBytes += size;
-            nextSequence = sequence + 1;
-
-            if (options.Durability == QueueDurability.EveryMessage)
-            {
-                segment.Flush();
-                MarkDurable(sequence);
-            }
-            else
-            {
-                ScheduleFlush();
             }
         }
     }
@@ -215,17 +232,28 @@ public sealed partial class DiskScoreQueue : IScoreQueue, IDisposable
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(disposed, this);
-            var messages = new List<QueuedMessage>(Math.Min(max, unacknowledged.Count));
+            var messages = new List<QueuedMessage>(Math.Min(max, Count));
             foreach (var entry in unacknowledged)
             {
                 if (messages.Count == max || entry.Sequence > durableSequence)
                 {
-                    break;
+                    return messages;
                 }
 
                 var payload = new byte[entry.RecordLength - QueueRecord.HeaderSize];
                 entry.Segment.Read(entry.Offset + QueueRecord.HeaderSize, payload);
                 messages.Add(new QueuedMessage(entry.Sequence, payload));
+            }
+
+            // Held in memory: as durable as they will get until the disk takes them.
+            foreach (var held in unwritten)
+            {
+                if (messages.Count == max)
+                {
+                    break;
+                }
+
+                messages.Add(new QueuedMessage(held.Sequence, held.Record.AsSpan(QueueRecord.HeaderSize).ToArray()));
             }
 
             return messages;
@@ -253,7 +281,7 @@ public sealed partial class DiskScoreQueue : IScoreQueue, IDisposable
             DeleteAcknowledgedSegments();
             if (options.Durability == QueueDurability.EveryMessage)
             {
-                PersistAcknowledged();
+                TryPersistAcknowledged();
             }
             else
             {
@@ -294,14 +322,8 @@ public sealed partial class DiskScoreQueue : IScoreQueue, IDisposable
 
             disposed = true;
             flushTimer.Dispose();
-            try
-            {
-                FlushPending();
-            }
-            catch (IOException e)
-            {
-                LogFlushFailed(e, directory);
-            }
+            FlushPending();
+            LoseUnwritten();
 
             if (droppedUnreported > 0)
             {
@@ -314,7 +336,11 @@ public sealed partial class DiskScoreQueue : IScoreQueue, IDisposable
         }
     }
 
-    private bool HasDeliverable => unacknowledged.Count > 0 && unacknowledged.Peek().Sequence <= durableSequence;
+    private int Count => unacknowledged.Count + unwritten.Count;
+
+    private bool HasDeliverable => unacknowledged.Count > 0
+        ? unacknowledged.Peek().Sequence <= durableSequence
+        : unwritten.Count > 0;
 
     private void Recover()
     {
@@ -326,12 +352,17 @@ public sealed partial class DiskScoreQueue : IScoreQueue, IDisposable
 
         acknowledged = persistedAcknowledged = stored ?? 0;
 
-        var files = new List<(long First, string Path)>();
+        var segmentFiles = new List<(long First, string Path)>();
         foreach (var path in System.IO.Directory.EnumerateFiles(directory, "*" + QueueSegment.Extension))
         {
-            if (QueueSegment.TryParseFileName(Path.GetFileName(path), out var first))
+            if (new FileInfo(path).LinkTarget is { } target)
             {
-                files.Add((first, path));
+                // Appends would go wherever it points (/dev/zero swallows them): not ours to use.
+                LogNotRegular(path, target);
+            }
+            else if (QueueSegment.TryParseFileName(Path.GetFileName(path), out var first) && first is >= 1 and <= QueueRecord.MaxSequence)
+            {
+                segmentFiles.Add((first, path));
             }
             else
             {
@@ -339,14 +370,14 @@ public sealed partial class DiskScoreQueue : IScoreQueue, IDisposable
             }
         }
 
-        files.Sort((a, b) => a.First.CompareTo(b.First));
+        segmentFiles.Sort((a, b) => a.First.CompareTo(b.First));
 
         var highest = 0L;
-        for (var i = 0; i < files.Count; i++)
+        for (var i = 0; i < segmentFiles.Count; i++)
         {
-            var segment = QueueSegment.Open(files[i].Path, files[i].First);
+            var segment = QueueSegment.Open(segmentFiles[i].Path, segmentFiles[i].First, files);
             segments.Add(segment);
-            highest = RecoverSegment(segment, isNewest: i == files.Count - 1, highest);
+            highest = RecoverSegment(segment, isNewest: i == segmentFiles.Count - 1, highest);
         }
 
         var newestName = segments.Count > 0 ? segments[^1].FirstSequence - 1 : 0;
@@ -364,7 +395,7 @@ public sealed partial class DiskScoreQueue : IScoreQueue, IDisposable
 
         // The limits may have shrunk since the messages were stored.
         var excess = 0L;
-        while (unacknowledged.Count > options.MaxMessages || unacknowledgedBytes > options.MaxBytes)
+        while (Count > options.MaxMessages || unacknowledgedBytes > options.MaxBytes)
         {
             DropOldest();
             excess++;
@@ -374,7 +405,7 @@ public sealed partial class DiskScoreQueue : IScoreQueue, IDisposable
         {
             ReportDrops(excess);
             DeleteAcknowledgedSegments();
-            PersistAcknowledged();
+            TryPersistAcknowledged();
         }
 
         LogOpened(directory, unacknowledged.Count, unacknowledgedBytes, segments.Count, nextSequence, corruptSkipped);
@@ -392,6 +423,14 @@ public sealed partial class DiskScoreQueue : IScoreQueue, IDisposable
 
         foreach (var record in scan.Records)
         {
+            if (record.Sequence is < 1 or > QueueRecord.MaxSequence)
+            {
+                // Taken as real, it would make the next sequence overflow and every later record look out of order.
+                corruptSkipped++;
+                LogOutOfRange(segment.FileName, record.Offset, record.Sequence, QueueRecord.MaxSequence);
+                continue;
+            }
+
             if (record.Sequence <= highest)
             {
                 // Whole but out of order: not something this queue wrote in this place.
@@ -423,8 +462,8 @@ public sealed partial class DiskScoreQueue : IScoreQueue, IDisposable
     private void MakeRoomFor(int size)
     {
         var count = 0L;
-        while (unacknowledged.Count > 0
-            && (unacknowledged.Count + 1 > options.MaxMessages || unacknowledgedBytes + size > options.MaxBytes))
+        while (Count > 0
+            && (Count + 1 > options.MaxMessages || unacknowledgedBytes + size > options.MaxBytes))
         {
             DropOldest();
             count++;
@@ -442,6 +481,15 @@ public sealed partial class DiskScoreQueue : IScoreQueue, IDisposable
 
     private void DropOldest()
     {
+        if (unacknowledged.Count == 0)
+        {
+            var held = unwritten.Dequeue();
+            unacknowledgedBytes -= held.Record.Length;
+            acknowledged = held.Sequence;
+            dropped++;
+            return;
+        }
+
         var oldest = unacknowledged.Dequeue();
         unacknowledgedBytes -= oldest.RecordLength;
         acknowledged = oldest.Sequence;
@@ -469,6 +517,69 @@ public sealed partial class DiskScoreQueue : IScoreQueue, IDisposable
         {
             unacknowledgedBytes -= unacknowledged.Dequeue().RecordLength;
         }
+
+        while (unwritten.Count > 0 && unwritten.Peek().Sequence <= sequence)
+        {
+            unacknowledgedBytes -= unwritten.Dequeue().Record.Length;
+        }
+    }
+
+    /// <summary>
+    /// Writes one record to the newest segment and indexes it; false (nothing indexed, the
+    /// failure noted) when the disk refuses it.
+    /// </summary>
+    private bool TryStore(long sequence, ReadOnlySpan<byte> record)
+    {
+        QueueSegment segment;
+        long offset;
+        try
+        {
+            segment = SegmentFor(record.Length, sequence);
+            offset = AppendTo(ref segment, record, sequence);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            NoteWriteFailure(e);
+            return false;
+        }
+
+        unacknowledged.Enqueue(new IndexEntry(sequence, segment, offset, record.Length));
+        if (options.Durability == QueueDurability.Batched)
+        {
+            ScheduleFlush();
+            return true;
+        }
+
+        try
+        {
+            segment.Flush();
+            MarkDurable(sequence);
+        }
+        catch (IOException e)
+        {
+            // Written but not yet fsynced: handed out once the flush interval's retry succeeds.
+            NoteWriteFailure(e);
+            ScheduleFlush();
+        }
+
+        return true;
+    }
+
+    private long AppendTo(ref QueueSegment segment, ReadOnlySpan<byte> record, long sequence)
+    {
+        try
+        {
+            return segment.Append(record, sequence);
+        }
+        catch (IOException) when (segment.Length > 0 && segment.LastSequence <= acknowledged && ReferenceEquals(segment, segments[^1]))
+        {
+            // The disk is full and the newest segment holds only delivered records. Being the
+            // newest it would never be deleted, and its space never come back: start a new one
+            // (an empty file needs no data blocks) so the old one can go, then try once more.
+            segment = NewSegment(sequence);
+            DeleteAcknowledgedSegments();
+            return segment.Append(record, sequence);
+        }
     }
 
     /// <summary>The segment to append a record of <paramref name="size"/> bytes to: the newest, or a new one when it is full.</summary>
@@ -487,9 +598,14 @@ public sealed partial class DiskScoreQueue : IScoreQueue, IDisposable
             MarkDurable(newest.LastSequence);
         }
 
-        var created = QueueSegment.Create(directory, sequence);
+        return NewSegment(sequence);
+    }
+
+    private QueueSegment NewSegment(long sequence)
+    {
+        var created = QueueSegment.Create(directory, sequence, files);
         segments.Add(created);
-        DirectorySync.Flush(directory);
+        files.SyncDirectory(directory);
         LogSegmentCreated(created.FileName);
         return created;
     }
@@ -511,11 +627,16 @@ public sealed partial class DiskScoreQueue : IScoreQueue, IDisposable
         if (sequence > durableSequence)
         {
             durableSequence = sequence;
-            if (waiter is not null && HasDeliverable)
-            {
-                waiter.TrySetResult();
-                waiter = null;
-            }
+            WakeWaiter();
+        }
+    }
+
+    private void WakeWaiter()
+    {
+        if (waiter is not null && HasDeliverable)
+        {
+            waiter.TrySetResult();
+            waiter = null;
         }
     }
 
@@ -547,28 +668,42 @@ public sealed partial class DiskScoreQueue : IScoreQueue, IDisposable
             }
 
             flushScheduled = false;
-            try
+            if (!FlushPending())
             {
-                FlushPending();
-            }
-            catch (IOException e)
-            {
-                LogFlushFailed(e, directory);
                 ScheduleFlush();
             }
         }
     }
 
-    /// <summary>fsyncs unsynced appends and writes the acknowledged point if it moved.</summary>
-    private void FlushPending()
+    /// <summary>
+    /// Writes the messages held in memory, fsyncs unsynced appends and writes the acknowledged
+    /// point if it moved. False when the disk refused some of it (noted; retry later).
+    /// </summary>
+    private bool FlushPending()
     {
+        var written = TryWriteUnwritten();
         if (segments.Count > 0 && segments[^1].LastSequence > durableSequence)
         {
-            segments[^1].Flush();
-            MarkDurable(segments[^1].LastSequence);
+            try
+            {
+                segments[^1].Flush();
+                MarkDurable(segments[^1].LastSequence);
+            }
+            catch (IOException e)
+            {
+                NoteWriteFailure(e);
+                written = false;
+            }
         }
 
-        PersistAcknowledged();
+        TryPersistAcknowledged();
+        if (!written || ackWriteFailed)
+        {
+            return false;
+        }
+
+        EndTroubleIfClear();
+        return true;
     }
 
     private void ReleaseFiles()
@@ -580,40 +715,14 @@ public sealed partial class DiskScoreQueue : IScoreQueue, IDisposable
 
         segments.Clear();
         unacknowledged.Clear();
+        unwritten.Clear();
         directoryLock?.Dispose();
         flushTimer.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Queue {Directory} opened: {Depth} messages ({Bytes} bytes) pending in {Segments} segments, next sequence {NextSequence}, {CorruptSkipped} damaged records skipped")]
-    private partial void LogOpened(string directory, int depth, long bytes, int segments, long nextSequence, long corruptSkipped);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue segment {Segment}: {Length} damaged bytes at offset {Offset} skipped")]
-    private partial void LogDamagedRange(string segment, long offset, long length);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue segment {Segment}: record at offset {Offset} has sequence {Sequence}, not after {Previous}; skipped")]
-    private partial void LogOutOfOrder(string segment, long offset, long sequence, long previous);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue segment {Segment}: torn tail of {Length} bytes cut at offset {Offset}")]
-    private partial void LogTailCut(string segment, long offset, long length);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Directory}: acknowledgement file damaged; every stored message will be sent again")]
-    private partial void LogAckDamaged(string directory);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue: ignoring {Path}, not a segment name")]
-    private partial void LogForeignFile(string path);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue full: dropped the {Count} oldest messages (up to sequence {Sequence}); {Total} dropped since start")]
-    private partial void LogDropped(long count, long total, long sequence);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Queue {Directory}: flush to disk failed; will retry")]
-    private partial void LogFlushFailed(Exception exception, string directory);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Queue segment {Segment} created")]
-    private partial void LogSegmentCreated(string segment);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Queue segment {Segment} deleted: every record acknowledged")]
-    private partial void LogSegmentDeleted(string segment);
-
     /// <summary>Where an unacknowledged record lies.</summary>
     private readonly record struct IndexEntry(long Sequence, QueueSegment Segment, long Offset, int RecordLength);
+
+    /// <summary>A whole record (header and payload) the disk has not taken yet.</summary>
+    private readonly record struct UnwrittenRecord(long Sequence, byte[] Record);
 }

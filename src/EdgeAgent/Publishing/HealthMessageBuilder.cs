@@ -38,7 +38,7 @@ public sealed class HealthMessageBuilder
             deviceId,
             time.GetUtcNow(),
             Math.Round(time.GetElapsedTime(startedAt).TotalSeconds, 3),
-            new QueueHealth(queue.Depth, queue.Dropped, queue.CorruptSkipped),
+            QueueHealth.Of(queue),
             new MqttHealth(publisher.Connected, publisher.Reconnects, publisher.Published),
             providers,
             latencies.TakeMeans(),

@@ -12,13 +12,28 @@ public interface IScoreQueue
     /// <summary>Messages stored and not yet acknowledged.</summary>
     long Depth { get; }
 
-    /// <summary>Messages dropped (oldest first) because the queue was full, since this process started.</summary>
+    /// <summary>
+    /// Messages dropped since this process started: the oldest, because the queue was full, and
+    /// those the disk refused that were not delivered before memory ran out (<see cref="DroppedUnwritable"/>).
+    /// </summary>
     long Dropped { get; }
+
+    /// <summary>Messages held in memory only, because the disk refused them (0 for a queue without a disk).</summary>
+    long Unwritten => 0;
+
+    /// <summary>The part of <see cref="Dropped"/> the disk refused and that was not delivered in time.</summary>
+    long DroppedUnwritable => 0;
+
+    /// <summary>Why the disk refuses writes now; null while it takes them.</summary>
+    string? WriteError => null;
 
     /// <summary>Corrupt records skipped when the queue was opened.</summary>
     long CorruptSkipped { get; }
 
-    /// <summary>Stores a message durably. <paramref name="sequence"/> must equal <see cref="NextSequence"/>.</summary>
+    /// <summary>
+    /// Stores a message durably (or, while the disk refuses writes, in memory: see
+    /// <see cref="Unwritten"/>). <paramref name="sequence"/> must equal <see cref="NextSequence"/>.
+    /// </summary>
     void Append(long sequence, ReadOnlySpan<byte> payload);
 
     /// <summary>Up to <paramref name="max"/> of the oldest unacknowledged messages, oldest first; nothing is removed.</summary>

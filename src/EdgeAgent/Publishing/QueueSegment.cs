@@ -12,9 +12,11 @@ internal sealed class QueueSegment : IDisposable
     public const string Extension = ".seg";
 
     private readonly SafeFileHandle handle;
+    private readonly QueueFileSystem files;
 
-    private QueueSegment(string path, long firstSequence, SafeFileHandle handle, long length)
+    private QueueSegment(string path, long firstSequence, SafeFileHandle handle, long length, QueueFileSystem files)
     {
+        this.files = files;
         Path = path;
         FirstSequence = firstSequence;
         this.handle = handle;
@@ -47,17 +49,17 @@ internal sealed class QueueSegment : IDisposable
     }
 
     /// <summary>Creates an empty segment; the caller makes its directory entry durable.</summary>
-    public static QueueSegment Create(string directory, long firstSequence)
+    public static QueueSegment Create(string directory, long firstSequence, QueueFileSystem files)
     {
         var path = System.IO.Path.Combine(directory, FileNameOf(firstSequence));
-        var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
-        return new QueueSegment(path, firstSequence, handle, 0);
+        var handle = files.Open(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
+        return new QueueSegment(path, firstSequence, handle, 0, files);
     }
 
-    public static QueueSegment Open(string path, long firstSequence)
+    public static QueueSegment Open(string path, long firstSequence, QueueFileSystem files)
     {
-        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
-        return new QueueSegment(path, firstSequence, handle, RandomAccess.GetLength(handle));
+        var handle = files.Open(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+        return new QueueSegment(path, firstSequence, handle, RandomAccess.GetLength(handle), files);
     }
 
     /// <summary>The whole file, for recovery.</summary>
@@ -87,11 +89,23 @@ internal sealed class QueueSegment : IDisposable
     /// <summary>Notes a record found by recovery.</summary>
     public void Recovered(long sequence) => LastSequence = Math.Max(LastSequence, sequence);
 
-    /// <summary>Writes one whole record at the end in a single call; returns its offset.</summary>
+    /// <summary>
+    /// Writes one whole record at the end in a single call; returns its offset. A write that fails
+    /// half-way (a full disk) is cut off again, so the file still ends with a whole record.
+    /// </summary>
     public long Append(ReadOnlySpan<byte> record, long sequence)
     {
         var offset = Length;
-        RandomAccess.Write(handle, record, offset);
+        try
+        {
+            files.Write(handle, record, offset);
+        }
+        catch (IOException)
+        {
+            TryCutBackTo(offset);
+            throw;
+        }
+
         Length += record.Length;
         LastSequence = sequence;
         return offset;
@@ -121,7 +135,20 @@ internal sealed class QueueSegment : IDisposable
     }
 
     /// <summary>fsync: what was written survives a power cut.</summary>
-    public void Flush() => RandomAccess.FlushToDisk(handle);
+    public void Flush() => files.Flush(handle);
+
+    // Shrinking needs no free space. Should it fail anyway, the next append overwrites the torn
+    // bytes from the same offset, and recovery cuts whatever is left past the last whole record.
+    private void TryCutBackTo(long length)
+    {
+        try
+        {
+            RandomAccess.SetLength(handle, length);
+        }
+        catch (IOException)
+        {
+        }
+    }
 
     public void Delete()
     {

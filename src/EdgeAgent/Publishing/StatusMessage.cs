@@ -47,6 +47,15 @@ public sealed record ModalityStatus(
     SourceKind Source,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null);
 
+/// <summary>The durable queue, as the status reports it: whether the disk takes writes, and what was lost.</summary>
+/// <param name="Writable">False while the disk refuses writes: scores still go to a connected broker, but are not stored.</param>
+/// <param name="Dropped">Messages dropped since start (queue full, or refused by the disk and not delivered in time).</param>
+/// <param name="WriteError">Why the disk refuses writes; absent while it takes them.</param>
+public sealed record QueueStatus(
+    bool Writable,
+    long Dropped,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? WriteError = null);
+
 /// <summary>
 /// The body of <c>&lt;root&gt;/&lt;deviceId&gt;/status</c> (retained). <see cref="Since"/> is when
 /// <see cref="State"/> began; the last will carries none, because the broker sends it only when it
@@ -61,7 +70,8 @@ public sealed record StatusMessage(
     [property: JsonConverter(typeof(UtcTimestampJsonConverter))]
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     DateTimeOffset? Since,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] QueueStatus? Queue = null)
 {
     /// <summary>Offline reason of a clean stop.</summary>
     public const string StoppedReason = "stopped";
@@ -111,7 +121,7 @@ public sealed record StatusMessage(
 
         var state = states.Count > 0 && states.Values.All(s => s.State == ModalityStatusState.Ok) ? DeviceState.Online : DeviceState.Degraded;
         var since = previous is { Since: { } previousSince } && previous.State == state ? previousSince : now;
-        return new StatusMessage(state, deviceId, model, states, Publishing.AgentVersion.Current, since);
+        return new StatusMessage(state, deviceId, model, states, Publishing.AgentVersion.Current, since, Queue: previous?.Queue);
     }
 
     /// <summary>This status turned offline: same device, model and sources, every modality unknown.</summary>

@@ -34,6 +34,13 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
     /// <summary>How long ago the pipeline last made progress (the watchdog's measure); null before it starts.</summary>
     public TimeSpan? SinceProgress => driver?.SinceProgress;
 
+    /// <summary>
+    /// Messages not delivered when the run stopped (on disk for the next start, or held in memory
+    /// and lost with a disk that refused them); null while running. What <c>run</c> logs and the
+    /// demo prints on stopping.
+    /// </summary>
+    public long? Undelivered { get; private set; }
+
     /// <summary>Outputs produced since start.</summary>
     public long Outputs => Interlocked.Read(ref outputs);
 
@@ -116,17 +123,19 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
                 Interlocked.Increment(ref outputs);
                 Volatile.Read(ref gate)?.Observe(output);
                 RecordLatency(latencies, output);
-                if (status.Update(output))
+                var modalitiesChanged = status.Update(output);
+                if (status.UpdateQueue(queue, config.Mqtt.HealthInterval) | modalitiesChanged)
                 {
                     publisher.SetStatus(status.Current);
-                    if (logger.IsEnabled(LogLevel.Information))
-                    {
-                        var states = string.Join(", ", output.Modalities.Select(m => $"{m.Key}={m.Value.State}{(m.Value.Reason is { } r ? $" ({r})" : "")}"));
-                        LogModalities(status.Current.State, states);
-                    }
                 }
 
-                StatusLine = $"{current.Id} {current.Manifest.Version}: {Outputs} outputs, last {output.Status}, queue {queue.Depth}, mqtt {(publisher.Connected ? "connected" : "disconnected")}";
+                if (modalitiesChanged && logger.IsEnabled(LogLevel.Information))
+                {
+                    var states = string.Join(", ", output.Modalities.Select(m => $"{m.Key}={m.Value.State}{(m.Value.Reason is { } r ? $" ({r})" : "")}"));
+                    LogModalities(status.Current.State, states);
+                }
+
+                StatusLine = $"{current.Id} {current.Manifest.Version}: {Outputs} outputs, last {output.Status}, queue {queue.Depth}{(queue.WriteError is null ? "" : " (disk refuses writes)")}, mqtt {(publisher.Connected ? "connected" : "disconnected")}";
                 OnOutput?.Invoke(output, sequence);
             }
         }
@@ -135,10 +144,21 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
         }
         finally
         {
-            LogStopping(Outputs, queue.Depth);
             await stop.CancelAsync();
             await Task.WhenAll(Quietly(reporting), Quietly(ota), Quietly(publishing));
             await publisher.StopAsync(CancellationToken.None);
+
+            // Counted once the publisher is done: what it delivered while stopping is not left.
+            Undelivered = queue.Depth;
+            var inMemory = queue.Unwritten;
+            if (inMemory == 0)
+            {
+                LogStopping(Outputs, Undelivered.Value);
+            }
+            else
+            {
+                LogStoppingWithUnwritten(Outputs, Undelivered.Value - inMemory, inMemory);
+            }
             if (!ReferenceEquals(live, first))
             {
                 live?.Dispose();
@@ -273,6 +293,9 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
     [LoggerMessage(Level = LogLevel.Information, Message = "Status {State}: {Modalities}")]
     private partial void LogModalities(DeviceState state, string modalities);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping after {Outputs} outputs; {Depth} messages wait in the queue for the broker")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopped after {Outputs} outputs; {Depth} messages wait in the queue for the broker")]
     private partial void LogStopping(long outputs, long depth);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopped after {Outputs} outputs; {Depth} messages wait in the queue for the broker, {Unwritten} more were held in memory only (the disk refuses writes) and are lost unless it takes them now")]
+    private partial void LogStoppingWithUnwritten(long outputs, long depth, long unwritten);
 }

@@ -1,4 +1,5 @@
 using EdgeEmotion.EdgeAgent.Configuration;
+using EdgeEmotion.EdgeAgent.Publishing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
@@ -27,6 +28,13 @@ internal sealed partial class AgentService(
         {
             Notify("STATUS=loading models");
             await runner.RunAsync(() => notifier.Notify(ServiceState.Ready), stoppingToken);
+        }
+        catch (QueueFolderException e) when (!stoppingToken.IsCancellationRequested)
+        {
+            // The operator's problem, said in one line (another agent, a broken lock file): no stack trace.
+            LogCannotStart(e.Message);
+            ExitCode = 1;
+            Notify($"STATUS=failed: {e.Message}");
         }
         catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
@@ -84,6 +92,9 @@ internal sealed partial class AgentService(
             notifier.Notify(new ServiceState(state));
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The agent cannot start: {Reason}")]
+    private partial void LogCannotStart(string reason);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The agent stopped on an error")]
     private partial void LogFailed(Exception exception);

@@ -14,8 +14,9 @@ using EdgeEmotion.Sensors.Synthetic;
 namespace EdgeEmotion.EdgeAgent.Service;
 
 /// <summary>The sources a config asks for, all paced in real time from the service's start.</summary>
-internal sealed class SourceFactory(SourcesConfig config, PackManifest pack, string baseDirectory, TimeProvider clock, ILoggerFactory loggers)
+internal sealed partial class SourceFactory(SourcesConfig config, PackManifest pack, string baseDirectory, TimeProvider clock, ILoggerFactory loggers)
 {
+    private readonly ILogger logger = loggers.CreateLogger<SourceFactory>();
     private readonly DropoutScript dropouts = DropoutScript.Parse(config.Dropouts);
 
     /// <summary>The face photo of a checkout, for synthetic video when the config names none.</summary>
@@ -53,7 +54,7 @@ internal sealed class SourceFactory(SourcesConfig config, PackManifest pack, str
 
     public ISampleSource<VideoFrame>? Video()
     {
-        if (config.Visual is not { } source)
+        if (config.Visual is not { } source || !PackTakes(ModalityKinds.Video, "visual"))
         {
             return null;
         }
@@ -77,7 +78,7 @@ internal sealed class SourceFactory(SourcesConfig config, PackManifest pack, str
 
     public ISampleSource<AudioBlock>? Audio()
     {
-        if (config.Audio is not { } source)
+        if (config.Audio is not { } source || !PackTakes(ModalityKinds.Audio, "audio"))
         {
             return null;
         }
@@ -95,7 +96,7 @@ internal sealed class SourceFactory(SourcesConfig config, PackManifest pack, str
     public ISampleSource<EdaSample>? Eda(out double sampleRate)
     {
         sampleRate = pack.Modalities.FirstOrDefault(m => m.Kind == ModalityKinds.Eda)?.Eda?.SampleRate ?? 32;
-        if (config.Eda is not { } source)
+        if (config.Eda is not { } source || !PackTakes(ModalityKinds.Eda, "eda"))
         {
             return null;
         }
@@ -130,4 +131,19 @@ internal sealed class SourceFactory(SourcesConfig config, PackManifest pack, str
     }
 
     private string Resolve(string path) => Path.Combine(baseDirectory, path);
+
+    /// <summary>A device config names every sensor it has; a pack takes some of them. The others stay closed.</summary>
+    private bool PackTakes(string kind, string modality)
+    {
+        if (pack.Modalities.Any(m => m.Kind == kind))
+        {
+            return true;
+        }
+
+        LogUnused(modality, pack.Id);
+        return false;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "sources.{Modality} is not opened: pack {Pack} has no such modality")]
+    private partial void LogUnused(string modality, string pack);
 }

@@ -12,6 +12,7 @@ internal sealed class StatusTracker(string deviceId, PackManifest manifest, IRea
 {
     private ModelDescriptor model = new(manifest.Id, manifest.Version, manifest.Task);
     private IReadOnlyDictionary<string, SourceKind> sources = sources;
+    private long? queueChangedAt;
 
     public StatusMessage Current { get; private set; } = StatusMessage.Starting(deviceId, clock.GetUtcNow(), new ModelDescriptor(manifest.Id, manifest.Version, manifest.Task), sources);
 
@@ -20,7 +21,7 @@ internal sealed class StatusTracker(string deviceId, PackManifest manifest, IRea
     {
         model = new ModelDescriptor(next.Id, next.Version, next.Task);
         sources = nextSources;
-        Current = StatusMessage.Starting(deviceId, clock.GetUtcNow(), model, sources);
+        Current = StatusMessage.Starting(deviceId, clock.GetUtcNow(), model, sources) with { Queue = Current.Queue };
     }
 
     /// <returns>True when the status changed and should be published.</returns>
@@ -33,6 +34,31 @@ internal sealed class StatusTracker(string deviceId, PackManifest manifest, IRea
         if (changed)
         {
             Current = next;
+        }
+
+        return changed;
+    }
+
+    /// <summary>
+    /// Takes the queue's state: a change of writability is published at once; a new drop count
+    /// at most once per <paramref name="dropInterval"/>, so a full disk does not republish the
+    /// retained status with every score.
+    /// </summary>
+    /// <returns>True when the status changed and should be published.</returns>
+    public bool UpdateQueue(IScoreQueue queue, TimeSpan dropInterval)
+    {
+        var error = queue.WriteError;
+        var next = new QueueStatus(error is null, queue.Dropped, error);
+        var before = Current.Queue;
+        var now = clock.GetTimestamp();
+        var changed = before is null
+            || before.Writable != next.Writable
+            || before.WriteError != next.WriteError
+            || (before.Dropped != next.Dropped && (queueChangedAt is not { } at || clock.GetElapsedTime(at, now) >= dropInterval));
+        if (changed)
+        {
+            Current = Current with { Queue = next };
+            queueChangedAt = now;
         }
 
         return changed;

@@ -18,6 +18,9 @@ public static class StrictJson
     {
         switch (typeInfo.Kind)
         {
+            // The string enum converter also takes numbers, which can name no defined value ("type": 9).
+            case JsonTypeInfoKind.None when (Nullable.GetUnderlyingType(typeInfo.Type) ?? typeInfo.Type).IsEnum && element.ValueKind == JsonValueKind.Number:
+                return new StrictJsonProblem(path, $"expected {ValueFormat.Describe(typeInfo)}, not a number", IsMissing: false);
             case JsonTypeInfoKind.Object when element.ValueKind == JsonValueKind.Object:
                 foreach (var field in element.EnumerateObject())
                 {

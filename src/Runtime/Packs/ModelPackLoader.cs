@@ -10,7 +10,9 @@ public static class ModelPackLoader
         var full = Path.GetFullPath(directory);
         if (!System.IO.Directory.Exists(full))
         {
-            throw new ModelPackException(PackErrorKind.ManifestUnreadable, full, "the pack folder does not exist");
+            throw new ModelPackException(PackErrorKind.ManifestUnreadable, full, File.Exists(full)
+                ? $"is a file, not a pack folder: give the folder that holds {ManifestReader.FileName}"
+                : "the pack folder does not exist");
         }
 
         var manifestPath = Path.Combine(full, ManifestReader.FileName);

@@ -13,14 +13,16 @@ public sealed class AgentConfigReaderTests : IDisposable
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
-    private static JsonObject Good() => new()
+    // The folders the agent writes (queue, TensorRT cache) are this test's own: `run --check` proves them usable.
+    private JsonObject Good() => new()
     {
         ["deviceId"] = "bed-12",
         ["pack"] = TestPaths.Pack("affect-tiny"),
         ["sources"] = new JsonObject { ["visual"] = new JsonObject { ["type"] = "synthetic" }, ["audio"] = new JsonObject { ["type"] = "file", ["path"] = TestMedia.Speech } },
         ["mqtt"] = new JsonObject { ["broker"] = "mqtt://127.0.0.1:1883" },
         ["streaming"] = new JsonObject { ["hop"] = 16, ["defaults"] = new JsonObject { ["policy"] = "substitute", ["maxHold"] = "00:00:02" } },
-        ["inference"] = new JsonObject { ["providers"] = new JsonArray("tensorrt", "cpu") },
+        ["inference"] = new JsonObject { ["providers"] = new JsonArray("tensorrt", "cpu"), ["cacheDirectory"] = Path.Combine(folder, "cache") },
+        ["queue"] = new JsonObject { ["directory"] = Path.Combine(folder, "queue") },
     };
 
     private string Write(JsonObject config, string name = "edgeemo.json")
@@ -66,7 +68,7 @@ public sealed class AgentConfigReaderTests : IDisposable
 
     [Fact]
     public void Wrong_type() =>
-        Assert.Contains("$.streaming.hop: wrong type or value", Fails(c => c["streaming"]!["hop"] = "sixteen"), StringComparison.Ordinal);
+        Assert.Contains("$.streaming.hop: expected a whole number", Fails(c => c["streaming"]!["hop"] = "sixteen"), StringComparison.Ordinal);
 
     [Fact]
     public void Wrong_enum_value() =>
@@ -95,8 +97,28 @@ public sealed class AgentConfigReaderTests : IDisposable
     }
 
     [Fact]
-    public void A_source_for_a_modality_the_pack_lacks() =>
-        Assert.Contains("sources.eda: pack affect-tiny has no eda modality", Fails(c => c["sources"]!["eda"] = new JsonObject { ["type"] = "synthetic" }), StringComparison.Ordinal);
+    public void A_source_for_a_modality_the_pack_lacks_is_accepted_as_a_sensor_the_pack_does_not_use()
+    {
+        var config = Good();
+        config["sources"]!["eda"] = new JsonObject { ["type"] = "synthetic" };
+
+        Assert.Equal(SourceType.Synthetic, AgentConfigReader.Read(Write(config)).Sources.Eda!.Type);
+    }
+
+    [Fact]
+    public void A_source_of_the_wrong_kind_for_its_modality() =>
+        Assert.Contains("sources.eda.type: alsa is an audio source", Fails(c => c["sources"]!["eda"] = new JsonObject { ["type"] = "alsa" }), StringComparison.Ordinal);
+
+    [Fact]
+    public void An_unreadable_EDA_calibration()
+    {
+        var calibration = Path.Combine(folder, "eda.json");
+        File.WriteAllText(calibration, "{ \"version\": 1 }");
+
+        var message = Fails(c => c["sources"]!["eda"] = new JsonObject { ["type"] = "ads1115", ["ads1115"] = new JsonObject { ["calibrationFile"] = calibration } });
+
+        Assert.StartsWith($"sources.eda.ads1115.calibrationFile: EDA calibration {calibration} is not valid calibration JSON", message, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void A_file_source_whose_file_is_missing() =>

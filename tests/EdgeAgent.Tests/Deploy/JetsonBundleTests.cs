@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EdgeEmotion.EdgeAgent.Tests.Configuration;
 using EdgeEmotion.EdgeAgent.Tests.Publishing.Mqtt;
 using EdgeEmotion.Tests;
 
@@ -110,15 +111,28 @@ public sealed class JetsonBundleTests(JetsonBundle bundle) : IDisposable
         Assert.Equal(bundle.Version, run.Output.Trim().Split('+')[0]);
     }
 
-    [Fact]
-    public async Task The_example_config_passes_the_check_of_the_arm64_edgeemo_under_qemu()
+    /// <summary>
+    /// The bundled example config names the device's sensors; off a Jetson (here, under qemu) the check
+    /// passes with the device checks skipped, one line per source saying what was not checked, and the
+    /// sensor the pack does not take reported unused.
+    /// </summary>
+    [Theory]
+    [InlineData("affect-tiny", "audio", "eda")]
+    [InlineData("pain-tiny", "eda", "audio")]
+    public async Task The_example_config_passes_the_check_of_the_arm64_edgeemo_under_qemu(string pack, string used, string unused)
     {
-        var config = await DeviceConfigAsync(_ => { });
+        var config = await DeviceConfigAsync(_ => { }, pack);
 
         var run = await bundle.RunEdgeemoAsync("run", "--config", config, "--check");
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("config ok: device bed-01, pack ", run.Output, StringComparison.Ordinal);
+        var lines = run.Output.Split('\n', StringSplitOptions.TrimEntries);
+        Assert.Contains("visual: camera csi sensor 0 1280x720@30: skipped, not a Jetson (no /etc/nv_tegra_release): Argus socket /tmp/argus_socket, CSI sensor and GStreamer OpenCV not checked", lines);
+        var device = new Dictionary<string, string> { ["audio"] = "audio: alsa plughw:CARD=Device,DEV=0: ", ["eda"] = "eda: ads1115 /dev/i2c-7 0x48: " };
+        Assert.Contains(lines, l => l.StartsWith(device[used] + "skipped, not a Jetson: ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith(device[unused] + $"unused, pack {pack} has no {unused} modality", StringComparison.Ordinal));
+        Assert.DoesNotContain("synthetic", run.Output, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -152,10 +166,10 @@ public sealed class JetsonBundleTests(JetsonBundle bundle) : IDisposable
 
     /// <summary>
     /// The bundled example config as it stands on a device, with the device's absolute paths moved
-    /// under the scratch folder: the password and CA files it names, and packs/active linked to the
-    /// bundled affect-tiny.
+    /// under the scratch folder: the password, CA and EDA calibration files it names, and packs/active
+    /// linked to a bundled pack.
     /// </summary>
-    private async Task<string> DeviceConfigAsync(Action<JsonObject> change)
+    private async Task<string> DeviceConfigAsync(Action<JsonObject> change, string pack = "affect-tiny")
     {
         var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
         var config = JsonNode.Parse(await File.ReadAllTextAsync(bundle.PathOf("edgeemo.json")), documentOptions: options)!.AsObject();
@@ -174,7 +188,11 @@ public sealed class JetsonBundleTests(JetsonBundle bundle) : IDisposable
 
         var active = (string)config["pack"]!;
         Directory.CreateDirectory(Path.GetDirectoryName(active)!);
-        Directory.CreateSymbolicLink(active, bundle.PathOf("packs/affect-tiny"));
+        Directory.CreateSymbolicLink(active, bundle.PathOf($"packs/{pack}"));
+
+        // What `edgeemo calibrate-eda` writes on the device.
+        var calibration = (string)config["sources"]!["eda"]!["ads1115"]!["calibrationFile"]!;
+        TestEdaCalibration.Save(calibration);
 
         change(config);
         var path = Path.Combine(scratch, "etc/edgeemo/edgeemo.json");

@@ -498,8 +498,8 @@ public sealed class DiskScoreQueueTests : IDisposable
     {
         using var queue = folder.Open();
 
-        var e = Assert.Throws<IOException>(() => folder.Open());
-        Assert.Contains(folder.Path, e.Message, StringComparison.Ordinal);
+        var e = Assert.Throws<QueueFolderException>(() => folder.Open());
+        Assert.Equal($"queue folder '{folder.Path}' is in use by another edgeemo (pid {Environment.ProcessId})", e.Message);
     }
 
     [Fact]
@@ -511,7 +511,7 @@ public sealed class DiskScoreQueueTests : IDisposable
         var options = folder.Options();
         options.Directory = Path.Combine(file, "queue");
 
-        var e = Assert.Throws<IOException>(() => new DiskScoreQueue(options, folder.Logger));
+        var e = Assert.Throws<QueueFolderException>(() => new DiskScoreQueue(options, folder.Logger));
         Assert.Contains($"Queue.Directory '{options.Directory}'", e.Message, StringComparison.Ordinal);
     }
 

@@ -8,8 +8,8 @@ internal sealed class AgentProcesses : IDisposable
 {
     private readonly List<Process> agents = [];
 
-    /// <summary>Starts the agent built beside the tests on a config file. Its output is drained into <paramref name="log"/> when given, else dropped.</summary>
-    public Process Start(string config, ConcurrentQueue<string>? log = null)
+    /// <summary>Starts the agent built beside the tests on a config file. Its output is drained, into <paramref name="lines"/> when given.</summary>
+    public Process Start(string config, ConcurrentQueue<string>? lines = null)
     {
         var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "edgeemo"))
         {
@@ -29,7 +29,7 @@ internal sealed class AgentProcesses : IDisposable
         {
             if (line is not null)
             {
-                log?.Enqueue(line);
+                lines?.Enqueue(line);
             }
         }
     }

@@ -49,7 +49,7 @@ public sealed class SystemdUnitTests : IDisposable
         var unit = File.ReadAllLines(Path.Combine(TestPaths.RepoRoot, "deploy/jetson/edgeemo.service"));
 
         foreach (var line in new[] { "Type=notify", "User=edgeemo", "SupplementaryGroups=video audio i2c", "StateDirectory=edgeemo", "CacheDirectory=edgeemo",
-                     "ConfigurationDirectory=edgeemo", "Restart=on-failure", "WatchdogSec=30", "ProtectSystem=strict", "NoNewPrivileges=yes", "PrivateTmp=yes" })
+                     "ConfigurationDirectory=edgeemo", "Restart=on-failure", "WatchdogSec=30", "ProtectSystem=strict", "NoNewPrivileges=yes", "DevicePolicy=closed" })
         {
             Assert.Contains(line, unit);
         }

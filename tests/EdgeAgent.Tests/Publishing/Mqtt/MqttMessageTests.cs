@@ -82,6 +82,8 @@ public sealed class MqttMessageTests : IDisposable
             Encoding.UTF8.GetString(PublishingJson.Serialize(online)),
             Encoding.UTF8.GetString(PublishingJson.Serialize(online.AsOffline(StatusMessage.ConnectionLostReason, null))),
             Encoding.UTF8.GetString(PublishingJson.Serialize(online.AsOffline(StatusMessage.StoppedReason, Now))),
+            Encoding.UTF8.GetString(PublishingJson.Serialize(online with { Queue = new QueueStatus(true, 0) })),
+            Encoding.UTF8.GetString(PublishingJson.Serialize(online with { Queue = new QueueStatus(false, 12, "No space left on device") })),
         ];
 
         Assert.Empty(await JsonSchemaCheck.ValidateAsync("status.schema.json", bodies));
@@ -149,12 +151,36 @@ public sealed class MqttMessageTests : IDisposable
         var json = Encoding.UTF8.GetString(PublishingJson.Serialize(health));
 
         Assert.Equal(new QueueHealth(2, 3, 0), health.Queue);
+        Assert.Contains("\"queue\":{\"depth\":2,\"dropped\":3,\"corruptSkipped\":0,\"unwritten\":0,\"droppedUnwritable\":0,\"writable\":true}", json, StringComparison.Ordinal);
         Assert.Equal(new MqttHealth(false, 0, 0), health.Mqtt);
         Assert.Equal(51.25, health.TemperaturesC["CPU-therm"]);
         using var parsed = JsonDocument.Parse(json);
         Assert.Equal(12, parsed.RootElement.GetProperty("droppedSamples").GetProperty("audio").GetInt64());
         Assert.Equal("tensorrt", parsed.RootElement.GetProperty("providers").GetProperty("visual").GetString());
         Assert.Empty(await JsonSchemaCheck.ValidateAsync("health.schema.json", [json]));
+    }
+
+    [Fact]
+    public async Task Health_says_when_the_queue_s_disk_refuses_writes_and_fits_the_schema()
+    {
+        using var folder = new QueueFolder();
+        var disk = new SmallDisk(folder.Path);
+        using var queue = new DiskScoreQueue(folder.Options(), folder.Logger, null, disk);
+        disk.Fill();
+        queue.Append(queue.NextSequence, TestScores.Payload(1, "bed-12"));
+        await using var publisher = new MqttPublisher(new MqttOptions(), "bed-12", queue, new TestLogger<MqttPublisher>());
+        var builder = new HealthMessageBuilder("bed-12", queue, publisher, new ThermalZoneReader(thermalRoot), new StageLatencyWindow());
+
+        var health = builder.Build(new Dictionary<string, string>(), new Dictionary<string, long>());
+        var json = Encoding.UTF8.GetString(PublishingJson.Serialize(health));
+
+        Assert.Equal(new QueueHealth(1, 0, 0, Unwritten: 1, DroppedUnwritable: 0, Writable: false, WriteError: SmallDisk.NoSpace), health.Queue);
+        Assert.Contains("\"writable\":false,\"writeError\":\"No space left on device\"", json, StringComparison.Ordinal);
+        Assert.Empty(await JsonSchemaCheck.ValidateAsync("health.schema.json", [json]));
+
+        // And the schema is not vacuous: not writable without a reason.
+        var problems = await JsonSchemaCheck.ValidateAsync("health.schema.json", [json.Replace(",\"writeError\":\"No space left on device\"", "", StringComparison.Ordinal)]);
+        Assert.NotEmpty(problems);
     }
 
     public void Dispose() => Directory.Delete(thermalRoot, recursive: true);
