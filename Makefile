@@ -8,7 +8,7 @@ RID := $(if $(filter aarch64 arm64,$(ARCH)),linux-arm64,linux-x64)
 BIN := bin
 RESULTS := TestResults
 
-.PHONY: setup build publish-jetson test run replay-samples models models-tiny bench soak flops clean
+.PHONY: setup build publish-jetson test run replay-samples models models-tiny bench soak flops docs-examples clean
 
 setup:
 	@bash scripts/setup.sh
@@ -30,9 +30,11 @@ test: setup publish-jetson
 
 # The main job: the agent on synthetic sensors with dropouts, publishing to a local mosquitto,
 # with a live console view (until Ctrl+C; `make run DURATION=30` to stop by itself).
+# PACK: affect (default), pain, a pack name under models/packs (affect-full) or a pack folder.
 DURATION ?= 0
+PACK ?= affect
 run: build
-	@scripts/run-demo.sh --duration $(DURATION)
+	@PACK=$(PACK) scripts/run-demo.sh --duration $(DURATION)
 
 # Score the committed media with both tiny packs (replay, no broker).
 replay-samples: build
@@ -69,6 +71,14 @@ SOAK_EVERY ?= 30s
 soak: build
 	@p=models/packs/affect-full; [ -d $$p ] || p=models/packs/affect-tiny; \
 	  ./$(BIN)/edgeemo bench --pack $$p --soak $(SOAK_MINUTES)m --sample-every $(SOAK_EVERY)
+
+# Rewrite docs/mqtt.md's JSON examples from real runs of both tiny packs (synthetic sources, a
+# real mosquitto); `make test` fails when they drift from what the agent publishes.
+docs-examples: setup
+	$(DOTNET) build tests/EdgeAgent.Tests -c $(CONFIG) -nologo -v quiet
+	EDGEEMO_WRITE_DOC_EXAMPLES=1 $(DOTNET) test tests/EdgeAgent.Tests -c $(CONFIG) --no-build -nologo \
+	  --filter "FullyQualifiedName~MqttDocExamplesTests.The_generated_examples_are_what_the_agent_publishes_now"
+	@git --no-pager diff --stat -- docs/mqtt.md 2>/dev/null || true
 
 clean:
 	rm -rf $(BIN) $(RESULTS) dist

@@ -2,11 +2,25 @@
 # `make run`: the demo publishing to a real mosquitto on 127.0.0.1 (1883 if free, else any free
 # port), so `mosquitto_sub -h 127.0.0.1 -p PORT -t 'edgeemo/#' -v` works as printed. Without
 # mosquitto the demo falls back to its in-process broker. Extra arguments go to `edgeemo demo`.
+# PACK (environment): affect (default), pain, a pack name under models/packs (affect-full) or a
+# pack folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+pack=${PACK:-affect}
+if [ -f "$pack/manifest.json" ]; then
+  pack_dir=$pack
+elif [ -f "models/packs/$pack/manifest.json" ]; then
+  pack_dir=models/packs/$pack
+elif [ -f "models/packs/$pack-tiny/manifest.json" ]; then
+  pack_dir=models/packs/$pack-tiny
+else
+  echo "error: PACK=$pack is not a pack: use affect, pain, a name under models/packs/ ($(ls models/packs | xargs)) or a pack folder" >&2
+  exit 2
+fi
+
 if ! command -v mosquitto >/dev/null 2>&1 && [ ! -x /usr/sbin/mosquitto ]; then
-  exec ./bin/edgeemo demo "$@"
+  exec ./bin/edgeemo demo --pack "$pack_dir" "$@"
 fi
 
 port=$(/usr/bin/python3 - <<'PY'
@@ -35,4 +49,4 @@ for _ in $(seq 50); do
   sleep 0.1
 done
 echo "run: mosquitto on 127.0.0.1:$port"
-./bin/edgeemo demo --broker "mqtt://127.0.0.1:$port" "$@"
+./bin/edgeemo demo --broker "mqtt://127.0.0.1:$port" --pack "$pack_dir" "$@"

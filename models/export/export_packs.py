@@ -527,13 +527,14 @@ def write_pack(task, size, out_root):
              "min": -1.0, "max": 1.0, "smoothingFrames": 50},
         ]
     else:
-        out_names = ["pain_probability", "pain_level_logits"]
+        # The level output's tensor holds logits (kind classLogits); its score is the level itself.
+        out_names = ["pain_probability", "pain_level"]
         out_shapes = [[1, window], [1, window, len(PAIN_CLASSES)]]
         outputs = [
             {"name": "pain_probability", "kind": "probability",
              "meaning": "Probability that the person is in pain (any of PA1-PA4 rather than BL1)",
              "min": 0.0, "max": 1.0},
-            {"name": "pain_level_logits", "kind": "classLogits",
+            {"name": "pain_level", "kind": "classLogits",
              "meaning": "Pain level: BL1 (no pain) or heat pain PA1 (threshold) to PA4 (tolerance)",
              "classes": list(PAIN_CLASSES)},
         ]

@@ -1,4 +1,4 @@
-"""EdgeEmotion model definitions (our own code, written from the recipe facts in MODEL_CARD.md).
+"""EdgeEmotion model definitions (our own code, written from the recipe facts in docs/model-card.md).
 
 Every module here is export-friendly: static shapes, batch 1, no fused attention kernels, no
 aten ops the torch 1.13 ONNX exporter lacks at opset 17.

@@ -1,4 +1,4 @@
-"""Joint Multimodal Transformer (JMT) fusion head, written from the recipe in MODEL_CARD.md.
+"""Joint Multimodal Transformer (JMT) fusion head, written from the recipe in docs/model-card.md.
 
 Everything is spelled out with Linear layers, matmul, softmax, reshape and transpose so the
 ONNX graph is plain (no fused attention kernels). Shapes are static: the window S and the
@@ -159,7 +159,7 @@ class AffectFusion(nn.Module):
 
 class PainFusion(nn.Module):
     """visual_features (1,S,D), eda_features (1,S,D) -> pain_probability (1,S) (sigmoid),
-    pain_level_logits (1,S,5) (BL1, PA1..PA4)."""
+    pain_level (1,S,5): class logits for BL1, PA1..PA4."""
 
     def __init__(self, dim, window, hidden=128, levels=5, heads=1, dropout=0.1):
         super().__init__()

@@ -21,10 +21,14 @@ internal sealed class BenchPublisher : IDisposable
     private readonly PackManifest manifest;
     private readonly TimeProvider clock;
 
+    // The bench feeds generated media: its messages say so, as a service's would.
+    private readonly Dictionary<string, SourceKind> sources;
+
     public BenchPublisher(PackManifest manifest, ILoggerFactory loggers, TimeProvider? timeProvider = null)
     {
         this.manifest = manifest;
         clock = timeProvider ?? TimeProvider.System;
+        sources = manifest.Modalities.ToDictionary(m => m.Name, _ => SourceKind.Synthetic, StringComparer.Ordinal);
         directory = Directory.CreateTempSubdirectory("edgeemo-bench-queue-");
         try
         {
@@ -45,7 +49,7 @@ internal sealed class BenchPublisher : IDisposable
     {
         var sequence = queue.NextSequence;
         var payload = ScoreJson.SerializeMessage(
-            output, new ScoreEnvelope(sequence, DeviceId, clock.GetUtcNow(), manifest.Id, manifest.Version, manifest.Task));
+            output, new ScoreEnvelope(sequence, DeviceId, clock.GetUtcNow(), manifest.Id, manifest.Version, manifest.Task, sources));
         queue.Append(sequence, payload);
         return sequence;
     }

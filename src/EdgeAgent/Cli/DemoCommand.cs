@@ -76,7 +76,7 @@ internal static class DemoCommand
             {
                 var config = DemoConfig(device, Path.GetFullPath(packDir), manifest, brokerUri, state.FullName);
                 AgentConfigReader.Validate(config, Environment.CurrentDirectory);
-                output.WriteLine($"demo: device {device}, pack {manifest.Id}; every {DropoutCycle} s from 8 s: video missing 7 s, then audio silent / EDA electrode off");
+                output.WriteLine($"demo: device {device}, pack {manifest.Id}; {DescribeDropouts(manifest)}");
                 // MQTTnet's in-process broker refuses the empty client id mosquitto_sub sends over
                 // MQTT 3.1.1; over MQTT 5 it assigns one. A real broker takes either.
                 output.WriteLine($"watch: mosquitto_sub -h {brokerUri.Host} -p {brokerUri.Port}{(server is null ? "" : " -V mqttv5")} -t 'edgeemo/#' -v");
@@ -85,7 +85,7 @@ internal static class DemoCommand
                 using var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning)
                     .AddSimpleConsole(o => o.SingleLine = true).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
                 var view = new ConsoleView(output, manifest);
-                var runner = new AgentRunner(config, Environment.CurrentDirectory, loggers) { OnOutput = view.Write };
+                var runner = new AgentRunner(config, Environment.CurrentDirectory, loggers) { OnOutput = view.Write, SimulatedSourcesExpected = true };
                 await runner.RunAsync(ready: view.WriteHeader, run.Token);
                 output.WriteLine($"demo: stopped after {runner.Outputs} outputs; {runner.Undelivered ?? 0} left in the queue (not delivered)");
                 return ExitCodes.Ok;
@@ -112,6 +112,28 @@ internal static class DemoCommand
     /// <summary>Seconds between the starts of the demo's scripted dropouts.</summary>
     internal const int DropoutCycle = 40;
 
+    /// <summary>Seconds into the run of the first dropout.</summary>
+    private const int FirstDropout = 8;
+
+    /// <summary>
+    /// The demo's dropouts per cycle (offset from the cycle's start, length), one per modality kind:
+    /// the config's script and the banner both come from here, so the banner names only what runs.
+    /// </summary>
+    private static readonly (string Kind, string Script, string Words, int Offset, int Seconds)[] DropoutPlan =
+    [
+        (ModalityKinds.Video, "visual:missing", "missing", 0, 7),
+        (ModalityKinds.Audio, "audio:silence", "silent", 18, 6),
+        (ModalityKinds.Eda, "eda:electrode-off", "electrode off", 18, 8),
+    ];
+
+    private static IEnumerable<(string Name, string Script, string Words, int Offset, int Seconds)> DropoutsOf(PackManifest manifest) =>
+        DropoutPlan.SelectMany(d => manifest.Modalities.Where(m => m.Kind == d.Kind).Take(1).Select(m => (m.Name, d.Script, d.Words, d.Offset, d.Seconds)));
+
+    /// <summary>The banner's account of the scripted dropouts, naming only the pack's modalities.</summary>
+    internal static string DescribeDropouts(PackManifest manifest) =>
+        $"dropouts every {DropoutCycle} s, the first: " + string.Join(", ", DropoutsOf(manifest)
+            .Select(d => $"{d.Name} {d.Words} {FirstDropout + d.Offset}-{FirstDropout + d.Offset + d.Seconds} s"));
+
     internal static AgentConfig DemoConfig(string deviceId, string pack, PackManifest manifest, Uri broker, string stateDirectory)
     {
         bool Has(string kind) => manifest.Modalities.Any(m => m.Kind == kind);
@@ -120,18 +142,9 @@ internal static class DemoCommand
         // A modality drops out now and then (every DropoutCycle, for a day), so the view and the
         // status topic show held and substituted states.
         var dropouts = new List<string>();
-        for (var t = 8; t < 86_400; t += DropoutCycle)
+        for (var t = FirstDropout; t < 86_400; t += DropoutCycle)
         {
-            dropouts.Add($"visual:missing@{t}-{t + 7}");
-            if (Has(ModalityKinds.Audio))
-            {
-                dropouts.Add($"audio:silence@{t + 18}-{t + 24}");
-            }
-
-            if (Has(ModalityKinds.Eda))
-            {
-                dropouts.Add($"eda:electrode-off@{t + 18}-{t + 26}");
-            }
+            dropouts.AddRange(DropoutsOf(manifest).Select(d => $"{d.Script}@{t + d.Offset}-{t + d.Offset + d.Seconds}"));
         }
 
         return new AgentConfig

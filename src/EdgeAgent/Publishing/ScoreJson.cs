@@ -99,6 +99,12 @@ public static class ScoreJson
                 ModalityState.Held => "held",
                 _ => "substituted",
             });
+            if (envelope is not null)
+            {
+                // Where the samples came from, in the same place as in status messages.
+                json.WriteString("source", envelope.Sources.GetValueOrDefault(name, SourceKind.None).Name());
+            }
+
             if (report.Reason is { } reason)
             {
                 json.WriteString("reason", reason);
@@ -161,5 +167,8 @@ public static class ScoreJson
     }
 }
 
-/// <summary>Who produced a score message and its place in the device's sequence (monotonic across restarts).</summary>
-public sealed record ScoreEnvelope(long Sequence, string DeviceId, DateTimeOffset ProducedAt, string ModelId, string ModelVersion, string Task);
+/// <summary>
+/// Who produced a score message, its place in the device's sequence (monotonic across restarts)
+/// and what fed each modality (<see cref="SourceKind.None"/> where absent).
+/// </summary>
+public sealed record ScoreEnvelope(long Sequence, string DeviceId, DateTimeOffset ProducedAt, string ModelId, string ModelVersion, string Task, IReadOnlyDictionary<string, SourceKind> Sources);

@@ -41,8 +41,10 @@ public enum ModalityStatusState
 /// <summary>The pack that produces the scores.</summary>
 public sealed record ModelDescriptor(string Id, string Version, string Task);
 
+/// <summary>One modality in the status: its state, what feeds it (a sensor or not) and why it is missing.</summary>
 public sealed record ModalityStatus(
     ModalityStatusState State,
+    SourceKind Source,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null);
 
 /// <summary>The durable queue, as the status reports it: whether the disk takes writes, and what was lost.</summary>
@@ -77,18 +79,32 @@ public sealed record StatusMessage(
     /// <summary>Offline reason in the last will: the broker lost the connection without a goodbye.</summary>
     public const string ConnectionLostReason = "connection lost";
 
-    /// <summary>Connected and about to score: no model or modality known yet.</summary>
-    public static StatusMessage Starting(string deviceId, DateTimeOffset since, ModelDescriptor? model = null) =>
-        new(DeviceState.Online, deviceId, model, new Dictionary<string, ModalityStatus>(StringComparer.Ordinal), Publishing.AgentVersion.Current, since);
+    /// <summary>Connected and about to score: each modality (by its source) unknown until the first output.</summary>
+    /// <param name="sources">What feeds each of the pack's modalities; none before a pack is loaded.</param>
+    public static StatusMessage Starting(string deviceId, DateTimeOffset since, ModelDescriptor? model = null, IReadOnlyDictionary<string, SourceKind>? sources = null) =>
+        new(
+            DeviceState.Online,
+            deviceId,
+            model,
+            (sources ?? new Dictionary<string, SourceKind>()).ToDictionary(s => s.Key, s => new ModalityStatus(ModalityStatusState.Unknown, s.Value), StringComparer.Ordinal),
+            Publishing.AgentVersion.Current,
+            since);
 
     /// <summary>
     /// The status after an output: online when every modality is ok, degraded otherwise. Keeps
     /// <paramref name="previous"/>'s <see cref="Since"/> when the state has not changed.
     /// </summary>
+    /// <param name="sources">What feeds each modality (<see cref="SourceKind.None"/> where absent).</param>
     public static StatusMessage ForModalities(
-        string deviceId, ModelDescriptor model, IReadOnlyDictionary<string, ModalityReport> modalities, DateTimeOffset now, StatusMessage? previous = null)
+        string deviceId,
+        ModelDescriptor model,
+        IReadOnlyDictionary<string, ModalityReport> modalities,
+        IReadOnlyDictionary<string, SourceKind> sources,
+        DateTimeOffset now,
+        StatusMessage? previous = null)
     {
         ArgumentNullException.ThrowIfNull(modalities);
+        ArgumentNullException.ThrowIfNull(sources);
         var states = new Dictionary<string, ModalityStatus>(StringComparer.Ordinal);
         foreach (var (name, report) in modalities)
         {
@@ -99,6 +115,7 @@ public sealed record StatusMessage(
                     ModalityState.Held => ModalityStatusState.Held,
                     _ => ModalityStatusState.Substituted,
                 },
+                sources.GetValueOrDefault(name, SourceKind.None),
                 report.Reason);
         }
 
@@ -107,13 +124,13 @@ public sealed record StatusMessage(
         return new StatusMessage(state, deviceId, model, states, Publishing.AgentVersion.Current, since, Queue: previous?.Queue);
     }
 
-    /// <summary>This status turned offline: same device and model, every modality unknown.</summary>
+    /// <summary>This status turned offline: same device, model and sources, every modality unknown.</summary>
     /// <param name="since">Null for the last will, whose moment only the broker will know.</param>
     public StatusMessage AsOffline(string reason, DateTimeOffset? since) =>
         this with
         {
             State = DeviceState.Offline,
-            Modalities = Modalities.ToDictionary(m => m.Key, _ => new ModalityStatus(ModalityStatusState.Unknown), StringComparer.Ordinal),
+            Modalities = Modalities.ToDictionary(m => m.Key, m => new ModalityStatus(ModalityStatusState.Unknown, m.Value.Source), StringComparer.Ordinal),
             Since = since,
             Reason = reason,
         };

@@ -22,6 +22,12 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
     private LivePack? live;
     private HealthGate? gate;
 
+    /// <summary>
+    /// True where synthetic or file sources are the point (the demo): the start-up line that names
+    /// them is information, not a warning.
+    /// </summary>
+    public bool SimulatedSourcesExpected { get; init; }
+
     /// <summary>Called for every output after it is queued (the demo's console view).</summary>
     public Action<ScoreOutput, long>? OnOutput { get; init; }
 
@@ -75,7 +81,7 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
         Queue = queue;
         await using var publisher = new MqttPublisher(config.Mqtt, config.DeviceId, queue, loggers.CreateLogger<MqttPublisher>(), clock);
         Publisher = publisher;
-        var status = new StatusTracker(config.DeviceId, manifest, clock);
+        var status = new StatusTracker(config.DeviceId, manifest, first.Sources, clock);
         publisher.SetStatus(status.Current);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var publishing = publisher.RunAsync(stop.Token);
@@ -87,13 +93,18 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
         }, loggers.CreateLogger<LiveDriver>(), clock);
         var latencies = new StageLatencyWindow();
         var healthMessages = new HealthMessageBuilder(config.DeviceId, queue, publisher, new ThermalZoneReader(), latencies, clock);
-        var reporting = new HealthReporter(config.Mqtt, publisher, () => healthMessages.Build(Volatile.Read(ref live)!.Providers, driver.Dropped), clock).RunAsync(stop.Token);
+        var reporting = new HealthReporter(config.Mqtt, publisher, () =>
+        {
+            var running = Volatile.Read(ref live)!;
+            return healthMessages.Build(running.Providers, DroppedByModality(running, driver.Dropped));
+        }, clock).RunAsync(stop.Token);
         var ota = store is null
             ? Task.CompletedTask
             : new OtaCoordinator(config, baseDirectory, store, publisher, this, loggers, clock) { Recovered = recovered }.RunAsync(stop.Token);
 
         var providerList = string.Join(", ", providers.Select(p => $"{p.Key}={p.Value}"));
         LogStarted(config.DeviceId, pack.Id, manifest.Version, providerList, queue.NextSequence);
+        WarnIfNotSensors(first.Sources);
         ready?.Invoke();
         try
         {
@@ -103,14 +114,14 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
                 if (pendingStatusSwitch is { } switched)
                 {
                     pendingStatusSwitch = null;
-                    status.SwitchPack(switched);
+                    status.SwitchPack(switched.Pack.Manifest, switched.Sources);
                 }
 
                 var sequence = queue.NextSequence;
                 byte[] payload;
                 try
                 {
-                    payload = ScoreJson.SerializeMessage(output, new ScoreEnvelope(sequence, config.DeviceId, clock.GetUtcNow(), current.Id, current.Manifest.Version, current.Manifest.Task));
+                    payload = ScoreJson.SerializeMessage(output, new ScoreEnvelope(sequence, config.DeviceId, clock.GetUtcNow(), current.Id, current.Manifest.Version, current.Manifest.Task, live.Sources));
                 }
                 catch (InvalidDataException e)
                 {
@@ -167,7 +178,7 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
     }
 
     private double? edaSampleRate;
-    private PackManifest? pendingStatusSwitch;
+    private LivePack? pendingStatusSwitch;
 
     /// <summary>Loads a pack and opens its sessions (its pipeline is made by <see cref="NewPipeline"/>).</summary>
     internal LivePack OpenPack(string folder)
@@ -175,7 +186,7 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
         var pack = ModelPackLoader.Load(folder);
         var sessions = PackSessions.Open(pack, new ModelSessionFactory(config.Inference, loggers.CreateLogger<ModelSessionFactory>()));
         var providers = sessions.All.ToDictionary(s => s.Name, s => s.Provider.ConfigName(), StringComparer.Ordinal);
-        return new LivePack(pack, sessions, providers);
+        return new LivePack(pack, sessions, providers, SourceFactory.Kinds(config.Sources, pack.Manifest));
     }
 
     internal StreamingPipeline NewPipeline(PackSessions sessions) =>
@@ -199,7 +210,7 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
                 var old = live;
                 Volatile.Write(ref live, next);
                 Volatile.Write(ref gate, gateFor);
-                pendingStatusSwitch = next.Pack.Manifest;
+                pendingStatusSwitch = next;
                 LogSwitched(next.Pack.Id, next.Pack.Manifest.Version);
                 if (old is not null)
                 {
@@ -220,6 +231,34 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
 
     /// <summary>Stops counting outputs for a gate.</summary>
     internal void ClearGate() => Volatile.Write(ref gate, null);
+
+    // Every message says where each modality comes from; the log says it once, at start, so whoever
+    // reads the journal of a device publishing invented or recorded scores sees it too.
+    private void WarnIfNotSensors(IReadOnlyDictionary<string, SourceKind> sources)
+    {
+        var notSensors = sources.Where(s => s.Value is SourceKind.Synthetic or SourceKind.File).Select(s => $"{s.Key}={s.Value.Name()}").ToList();
+        if (notSensors.Count == 0)
+        {
+            return;
+        }
+
+        var list = string.Join(", ", notSensors);
+        if (SimulatedSourcesExpected)
+        {
+            LogSimulatedSourcesExpected(list);
+        }
+        else
+        {
+            LogSimulatedSources(list);
+        }
+    }
+
+    /// <summary>Samples each modality's buffer dropped, by the pack's modality names (visual, audio, eda), as every message names them.</summary>
+    private static Dictionary<string, long> DroppedByModality(LivePack pack, IReadOnlyDictionary<string, long> droppedByKind) =>
+        droppedByKind.ToDictionary(
+            d => pack.Pack.Manifest.Modalities.FirstOrDefault(m => m.Kind == d.Key)?.Name ?? d.Key,
+            d => d.Value,
+            StringComparer.Ordinal);
 
     // Health reports the mean of each stage over its interval.
     private static void RecordLatency(StageLatencyWindow window, ScoreOutput output)
@@ -252,6 +291,12 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Device {DeviceId} scoring with pack {Pack} {Version} ({Providers}); next seq {Sequence}")]
     private partial void LogStarted(string deviceId, string pack, string version, string providers, long sequence);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Not a patient's signal: {Modalities} (synthetic or recorded sources); every score and status message marks them (modalities.<name>.source). A device at a bedside uses device sources (docs/config.md)")]
+    private partial void LogSimulatedSources(string modalities);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Scoring synthetic or recorded sources: {Modalities}; every message marks them (modalities.<name>.source)")]
+    private partial void LogSimulatedSourcesExpected(string modalities);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Switched to pack {Pack} {Version} between two ticks; seq continues")]
     private partial void LogSwitched(string pack, string version);

@@ -1,11 +1,12 @@
+using EdgeEmotion.EdgeAgent.Publishing;
 using EdgeEmotion.Runtime.Inference;
 using EdgeEmotion.Runtime.Packs;
 using EdgeEmotion.Runtime.Streaming;
 
 namespace EdgeEmotion.EdgeAgent.Service;
 
-/// <summary>The pack the agent scores with: its sessions, its pipeline and the providers chosen for it.</summary>
-internal sealed class LivePack(ModelPack pack, PackSessions sessions, IReadOnlyDictionary<string, string> providers) : IDisposable
+/// <summary>The pack the agent scores with: its sessions, its pipeline, the providers chosen for it and what feeds each of its modalities.</summary>
+internal sealed class LivePack(ModelPack pack, PackSessions sessions, IReadOnlyDictionary<string, string> providers, IReadOnlyDictionary<string, SourceKind> sources) : IDisposable
 {
     private int disposed;
 
@@ -14,6 +15,9 @@ internal sealed class LivePack(ModelPack pack, PackSessions sessions, IReadOnlyD
     public PackSessions Sessions { get; } = sessions;
 
     public IReadOnlyDictionary<string, string> Providers { get; } = providers;
+
+    /// <summary>Source kind per modality name, as every message says it.</summary>
+    public IReadOnlyDictionary<string, SourceKind> Sources { get; } = sources;
 
     public StreamingPipeline? Pipeline { get; set; }
 

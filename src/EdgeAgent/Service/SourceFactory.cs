@@ -1,4 +1,5 @@
 using EdgeEmotion.EdgeAgent.Configuration;
+using EdgeEmotion.EdgeAgent.Publishing;
 using EdgeEmotion.Runtime.Packs;
 using EdgeEmotion.Runtime.Sources;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,36 @@ internal sealed partial class SourceFactory(SourcesConfig config, PackManifest p
 
     /// <summary>The face photo of a checkout, for synthetic video when the config names none.</summary>
     public static string DefaultFaceImage => Path.Combine(AppContext.BaseDirectory, "media", "face.jpg");
+
+    /// <summary>
+    /// What feeds each of the pack's modalities (by modality name), for the <c>source</c> of every
+    /// score and status message: only a sensor is a patient's signal.
+    /// </summary>
+    public static IReadOnlyDictionary<string, SourceKind> Kinds(SourcesConfig config, PackManifest pack)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(pack);
+        return pack.Modalities.ToDictionary(
+            m => m.Name,
+            m => KindOf(m.Kind switch
+            {
+                ModalityKinds.Video => config.Visual,
+                ModalityKinds.Audio => config.Audio,
+                ModalityKinds.Eda => config.Eda,
+                _ => null,
+            }),
+            StringComparer.Ordinal);
+    }
+
+    private static SourceKind KindOf(SourceConfig? source) => source switch
+    {
+        null => SourceKind.None,
+        { Type: SourceType.File } => SourceKind.File,
+        { Type: SourceType.Synthetic } => SourceKind.Synthetic,
+        { Type: SourceType.Camera, Camera.Kind: CameraKind.File } => SourceKind.File,
+        { Type: SourceType.Ads1115, Simulate: not null } => SourceKind.Synthetic,
+        _ => SourceKind.Device,
+    };
 
     public ISampleSource<VideoFrame>? Video()
     {

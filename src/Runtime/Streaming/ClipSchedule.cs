@@ -42,7 +42,7 @@ public sealed class ClipSchedule
     public long SlotAt(TimeSpan time) => (long)Math.Floor((time.TotalSeconds * FrameRate) + 1e-4);
 
     /// <summary>
-    /// The slots clip <paramref name="clip"/> feeds to the backbone, oldest first (MODEL_CARD's
+    /// The slots clip <paramref name="clip"/> feeds to the backbone, oldest first (docs/model-card.md's
     /// sampling rule): with a full span, every <c>dilation</c>-th frame ending on the clip's last;
     /// with fewer frames since the stream began, the largest step that still fits
     /// (every 3rd, 2nd, then the last <c>clipFrames</c>); with fewer than <c>clipFrames</c>, all of

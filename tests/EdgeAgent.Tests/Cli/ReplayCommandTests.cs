@@ -112,7 +112,7 @@ public sealed class ReplayCommandTests : IDisposable
         {
             Assert.Equal("ok", l.GetProperty("status").GetString());
             Assert.InRange(l.GetProperty("scores").GetProperty("pain_probability").GetDouble(), 0, 1);
-            Assert.InRange(l.GetProperty("scores").GetProperty("pain_level_logits").GetProperty("level").GetInt32(), 0, 4);
+            Assert.InRange(l.GetProperty("scores").GetProperty("pain_level").GetProperty("level").GetInt32(), 0, 4);
         });
     }
 

@@ -28,6 +28,28 @@ public sealed class ScoreJsonTests
     }
 
     [Fact]
+    public void A_score_message_names_each_modality_s_source_where_status_does()
+    {
+        var output = new ScoreOutput(7, TimeSpan.FromSeconds(8.5333333), [new ScoreValue("valence", 0.5)],
+            new Dictionary<string, ModalityReport>
+            {
+                ["visual"] = new(ModalityState.Ok),
+                ["audio"] = new(ModalityState.Held, MissingReasons.Silent, TimeSpan.FromSeconds(1)),
+            },
+            Latency);
+        var envelope = new ScoreEnvelope(8, "bed-12", DateTimeOffset.UnixEpoch, "affect-tiny", "1.0.0", "affect",
+            new Dictionary<string, SourceKind> { ["visual"] = SourceKind.Device, ["audio"] = SourceKind.Synthetic });
+
+        var message = System.Text.Encoding.UTF8.GetString(ScoreJson.SerializeMessage(output, envelope));
+
+        Assert.Contains(
+            """modalities":{"visual":{"state":"ok","source":"device"},"audio":{"state":"held","source":"synthetic","reason":"silent","heldFor":1.000}}""",
+            message,
+            StringComparison.Ordinal);
+        Assert.DoesNotContain("source", ScoreJson.Serialize(output, includeLatency: false), StringComparison.Ordinal); // replay lines: the files are the sources
+    }
+
+    [Fact]
     public void A_clip_with_every_modality_missing_has_null_scores()
     {
         var output = new ScoreOutput(0, TimeSpan.FromSeconds(1), null,
@@ -57,11 +79,11 @@ public sealed class ScoreJsonTests
     [Fact]
     public void A_class_output_carries_level_expected_level_and_probabilities()
     {
-        var output = new ScoreOutput(0, TimeSpan.FromSeconds(1), [new ScoreValue("pain_level_logits", 1.2, 1, [0.1, 0.6, 0.1, 0.1, 0.1])],
+        var output = new ScoreOutput(0, TimeSpan.FromSeconds(1), [new ScoreValue("pain_level", 1.2, 1, [0.1, 0.6, 0.1, 0.1, 0.1])],
             new Dictionary<string, ModalityReport> { ["visual"] = new(ModalityState.Ok) }, Latency);
 
         using var json = JsonDocument.Parse(ScoreJson.Serialize(output, includeLatency: false));
-        var level = json.RootElement.GetProperty("scores").GetProperty("pain_level_logits");
+        var level = json.RootElement.GetProperty("scores").GetProperty("pain_level");
 
         Assert.Equal(1, level.GetProperty("level").GetInt32());
         Assert.Equal(1.2, level.GetProperty("expected").GetDouble());

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace EdgeEmotion.EdgeAgent.Tests.Service;
@@ -14,7 +15,7 @@ internal sealed class AgentProcesses : IDisposable
     private readonly List<Process> agents = [];
 
     /// <summary>Starts the agent built beside the tests on a config file. Its output is drained, into <paramref name="lines"/> when given.</summary>
-    public Process Start(string config, System.Collections.Concurrent.ConcurrentQueue<string>? lines = null)
+    public Process Start(string config, ConcurrentQueue<string>? lines = null)
     {
         var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "edgeemo"))
         {
@@ -45,6 +46,13 @@ internal sealed class AgentProcesses : IDisposable
                 lines?.Enqueue(line);
             }
         }
+    }
+
+    /// <summary>Asks an agent to stop as systemd does (SIGTERM), for its clean-stop status.</summary>
+    public static void Terminate(Process agent)
+    {
+        using var kill = Process.Start("/bin/kill", ["-TERM", agent.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
     }
 
     public void Dispose()

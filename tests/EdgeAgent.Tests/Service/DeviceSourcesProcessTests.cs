@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -41,11 +42,18 @@ public sealed class DeviceSourcesProcessTests : IDisposable
             },
         };
 
-        agents.Start(WriteConfig("mic", "affect-tiny", sources, broker.Port));
+        var log = new ConcurrentQueue<string>();
+        agents.Start(WriteConfig("mic", "affect-tiny", sources, broker.Port), log);
 
         // At least one clip lies wholly in the 2.5 s of audio, wherever the run's clock put its start.
         await dashboard.WaitForAsync(m => OkScores(m, "mic", "audio").Count >= 1, "a score with the ALSA microphone ok");
         Assert.All(OkScores(dashboard.Messages, "mic", "audio"), s => Assert.Equal("ok", s.GetProperty("modalities").GetProperty("visual").GetProperty("state").GetString()));
+
+        // The microphone is a sensor; the camera reads a recording, and every message and the log say so.
+        AssertSources(dashboard.Messages, "mic", ("audio", "device"), ("visual", "file"));
+        var warning = Assert.Single(log, l => l.Contains("Not a patient's signal", StringComparison.Ordinal));
+        Assert.Contains("visual=file", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain("audio=", warning, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -71,6 +79,19 @@ public sealed class DeviceSourcesProcessTests : IDisposable
         agents.Start(WriteConfig("gsr", "pain-tiny", sources, broker.Port));
 
         await dashboard.WaitForAsync(m => OkScores(m, "gsr", "eda").Count >= 3, "scores with the ADS1115 EDA ok");
+        AssertSources(dashboard.Messages, "gsr", ("eda", "synthetic"), ("visual", "file")); // the register simulator, not the bus
+    }
+
+    // Every score and status names each modality's source.
+    private static void AssertSources(IEnumerable<ReceivedMessage> messages, string device, params (string Modality, string Source)[] expected)
+    {
+        var bodies = messages.Where(m => m.Topic == $"edgeemo/v1/{device}/scores" || m.Topic == $"edgeemo/v1/{device}/status").ToList();
+        Assert.Contains(bodies, m => m.Topic.EndsWith("/status", StringComparison.Ordinal));
+        Assert.All(bodies, m =>
+        {
+            var modalities = JsonDocument.Parse(m.Payload).RootElement.GetProperty("modalities");
+            Assert.All(expected, e => Assert.Equal(e.Source, modalities.GetProperty(e.Modality).GetProperty("source").GetString()));
+        });
     }
 
     private static List<JsonElement> OkScores(IEnumerable<ReceivedMessage> messages, string device, string modality) => messages

@@ -21,7 +21,8 @@ public sealed class StatusTrackerTests : IDisposable
     {
         disk = new SmallDisk(folder.Path);
         queue = new DiskScoreQueue(folder.Options(maxMessages: 2), folder.Logger, time, disk);
-        tracker = new StatusTracker("bed-12", ModelPackLoader.Load(TestPaths.Pack("affect-tiny")).Manifest, time);
+        var manifest = ModelPackLoader.Load(TestPaths.Pack("affect-tiny")).Manifest;
+        tracker = new StatusTracker("bed-12", manifest, manifest.Modalities.ToDictionary(m => m.Name, _ => SourceKind.Device), time);
     }
 
     public void Dispose()

@@ -2,7 +2,7 @@ using EdgeEmotion.Runtime.Streaming;
 
 namespace EdgeEmotion.Runtime.Tests.Streaming;
 
-/// <summary>MODEL_CARD's clip sampling: 8 frames from a 32-frame span, and what happens with fewer.</summary>
+/// <summary>docs/model-card.md's clip sampling: 8 frames from a 32-frame span, and what happens with fewer.</summary>
 public sealed class ClipScheduleTests
 {
     // Hop 1 makes clip k end on slot k, so "frames available" is simply k + 1.

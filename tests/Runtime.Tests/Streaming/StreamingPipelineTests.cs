@@ -287,7 +287,7 @@ public sealed class StreamingPipelineTests
         var scores = harness.Outputs[^1].Scores!;
         var probability = scores.Single(s => s.Name == "pain_probability");
         Assert.InRange(probability.Value, 0, 1);
-        var level = scores.Single(s => s.Name == "pain_level_logits");
+        var level = scores.Single(s => s.Name == "pain_level");
         Assert.InRange(level.Level!.Value, 0, 4);
         Assert.Equal(1.0, level.Probabilities!.Sum(), 9);
         Assert.Equal(level.Probabilities!.Select((p, i) => p * i).Sum(), level.Value, 9);

@@ -10,6 +10,7 @@ public sealed class MqttMessageTests : IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 3, 8, 15, 2, 125, TimeSpan.Zero);
     private static readonly ModelDescriptor Pain = new("pain-tiny", "1.0.0", "pain");
+    private static readonly Dictionary<string, SourceKind> Sensors = new() { ["visual"] = SourceKind.Device, ["eda"] = SourceKind.Device };
 
     private readonly string thermalRoot = Directory.CreateTempSubdirectory("edgeemo-thermal-").FullName;
 
@@ -20,12 +21,13 @@ public sealed class MqttMessageTests : IDisposable
             "bed-12",
             Pain,
             new Dictionary<string, ModalityReport> { ["visual"] = new(ModalityState.Ok), ["eda"] = new(ModalityState.Held, MissingReasons.OutOfRange, TimeSpan.FromSeconds(1)) },
+            new Dictionary<string, SourceKind> { ["visual"] = SourceKind.Device, ["eda"] = SourceKind.Synthetic },
             Now);
 
         var json = Encoding.UTF8.GetString(PublishingJson.Serialize(status));
 
         Assert.Equal(
-            $$$"""{"state":"degraded","deviceId":"bed-12","model":{"id":"pain-tiny","version":"1.0.0","task":"pain"},"modalities":{"visual":{"state":"ok"},"eda":{"state":"held","reason":"electrode off or saturated"}},"agentVersion":"{{{AgentVersion.Current}}}","since":"2026-11-03T08:15:02.125Z"}""",
+            $$$"""{"state":"degraded","deviceId":"bed-12","model":{"id":"pain-tiny","version":"1.0.0","task":"pain"},"modalities":{"visual":{"state":"ok","source":"device"},"eda":{"state":"held","source":"synthetic","reason":"electrode off or saturated"}},"agentVersion":"{{{AgentVersion.Current}}}","since":"2026-11-03T08:15:02.125Z"}""",
             json);
     }
 
@@ -35,9 +37,9 @@ public sealed class MqttMessageTests : IDisposable
         var allOk = new Dictionary<string, ModalityReport> { ["visual"] = new(ModalityState.Ok) };
         var noFace = new Dictionary<string, ModalityReport> { ["visual"] = new(ModalityState.Substituted, MissingReasons.NoFace) };
 
-        var first = StatusMessage.ForModalities("bed-12", Pain, allOk, Now);
-        var same = StatusMessage.ForModalities("bed-12", Pain, allOk, Now.AddMinutes(1), first);
-        var changed = StatusMessage.ForModalities("bed-12", Pain, noFace, Now.AddMinutes(2), same);
+        var first = StatusMessage.ForModalities("bed-12", Pain, allOk, Sensors, Now);
+        var same = StatusMessage.ForModalities("bed-12", Pain, allOk, Sensors, Now.AddMinutes(1), first);
+        var changed = StatusMessage.ForModalities("bed-12", Pain, noFace, Sensors, Now.AddMinutes(2), same);
 
         Assert.Equal(DeviceState.Online, same.State);
         Assert.Equal(Now, same.Since);
@@ -48,13 +50,14 @@ public sealed class MqttMessageTests : IDisposable
     [Fact]
     public void Offline_keeps_the_model_and_marks_every_modality_unknown()
     {
-        var online = StatusMessage.ForModalities("bed-12", Pain, new Dictionary<string, ModalityReport> { ["visual"] = new(ModalityState.Ok) }, Now);
+        var online = StatusMessage.ForModalities("bed-12", Pain, new Dictionary<string, ModalityReport> { ["visual"] = new(ModalityState.Ok) }, Sensors, Now);
 
         var will = online.AsOffline(StatusMessage.ConnectionLostReason, since: null);
         var json = Encoding.UTF8.GetString(PublishingJson.Serialize(will));
 
         Assert.Equal(Pain, will.Model);
         Assert.Equal(ModalityStatusState.Unknown, will.Modalities["visual"].State);
+        Assert.Equal(SourceKind.Device, will.Modalities["visual"].Source);
         Assert.DoesNotContain("since", json, StringComparison.Ordinal);
         Assert.Contains("\"reason\":\"connection lost\"", json, StringComparison.Ordinal);
         Assert.Contains("\"state\":\"unknown\"", json, StringComparison.Ordinal);
@@ -72,7 +75,7 @@ public sealed class MqttMessageTests : IDisposable
     [Fact]
     public async Task Every_kind_of_status_fits_the_schema()
     {
-        var online = StatusMessage.ForModalities("bed-12", Pain, new Dictionary<string, ModalityReport> { ["visual"] = new(ModalityState.Ok) }, Now);
+        var online = StatusMessage.ForModalities("bed-12", Pain, new Dictionary<string, ModalityReport> { ["visual"] = new(ModalityState.Ok) }, Sensors, Now);
         string[] bodies =
         [
             Encoding.UTF8.GetString(PublishingJson.Serialize(StatusMessage.Starting("bed-12", Now))),

@@ -73,7 +73,7 @@ public sealed class MqttPublisherTests(ITestOutputHelper output)
             ["visual"] = new(ModalityState.Ok),
             ["audio"] = new(ModalityState.Substituted, MissingReasons.Silent),
         };
-        harness.Publisher.SetStatus(StatusMessage.ForModalities(PublisherHarness.DeviceId, model, modalities, DateTimeOffset.UtcNow));
+        harness.Publisher.SetStatus(StatusMessage.ForModalities(PublisherHarness.DeviceId, model, modalities, new Dictionary<string, SourceKind> { ["visual"] = SourceKind.Device, ["audio"] = SourceKind.Device }, DateTimeOffset.UtcNow));
         await dashboard.WaitForAsync(m => m.Any(x => x.Topic == harness.Topics.Status && x.Payload.Contains("\"degraded\"", StringComparison.Ordinal)), "the degraded status");
 
         // A dashboard that connects later gets the latest status from the broker (retained).

@@ -20,7 +20,7 @@ internal static class TestScores
         {
             0 => new ScoreOutput(sequence, clipEnd, [new ScoreValue("valence", 0.25), new ScoreValue("arousal", -0.5)],
                 new Dictionary<string, ModalityReport> { ["visual"] = new(ModalityState.Ok), ["audio"] = new(ModalityState.Ok) }, Latency),
-            1 => new ScoreOutput(sequence, clipEnd, [new ScoreValue("pain", 0.62), new ScoreValue("pain_level_logits", 2.1, 2, [0.05, 0.15, 0.5, 0.2, 0.1])],
+            1 => new ScoreOutput(sequence, clipEnd, [new ScoreValue("pain_probability", 0.62), new ScoreValue("pain_level", 2.1, 2, [0.05, 0.15, 0.5, 0.2, 0.1])],
                 new Dictionary<string, ModalityReport>
                 {
                     ["visual"] = new(ModalityState.Held, MissingReasons.NoFace, TimeSpan.FromSeconds(1.2)),
@@ -31,7 +31,7 @@ internal static class TestScores
                 new Dictionary<string, ModalityReport> { ["visual"] = new(ModalityState.Substituted, MissingReasons.NoFace) }, Latency),
         };
         var task = sequence % 3 == 1 ? "pain" : "affect";
-        var envelope = new ScoreEnvelope(sequence, deviceId, DateTimeOffset.UtcNow, $"{task}-tiny", "1.0.0", task);
+        var envelope = new ScoreEnvelope(sequence, deviceId, DateTimeOffset.UtcNow, $"{task}-tiny", "1.0.0", task, output.Modalities.ToDictionary(m => m.Key, _ => SourceKind.Device));
         return ScoreJson.SerializeMessage(output, envelope);
     }
 
