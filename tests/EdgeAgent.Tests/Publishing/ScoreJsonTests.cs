@@ -98,12 +98,13 @@ public sealed class ScoreJsonTests
     {
         var scored = new ScoreOutput(3, TimeSpan.FromSeconds(1), [new ScoreValue("valence", value)],
             new Dictionary<string, ModalityReport> { ["visual"] = new(ModalityState.Ok) }, Latency);
-        var level = scored with { Scores = [new ScoreValue("pain_level_logits", 1, 1, [0.5, value])] };
+        var level = scored with { Scores = [new ScoreValue("pain_level", 1, 1, [0.5, value])] };
 
         var score = Assert.Throws<InvalidDataException>(() => ScoreJson.Serialize(scored, includeLatency: false));
-        var probability = Assert.Throws<InvalidDataException>(() => ScoreJson.SerializeMessage(level, new ScoreEnvelope(1, "bed-1", DateTimeOffset.UnixEpoch, "m", "1.0.0", "pain")));
+        var probability = Assert.Throws<InvalidDataException>(() => ScoreJson.SerializeMessage(level, new ScoreEnvelope(1, "bed-1", DateTimeOffset.UnixEpoch, "m", "1.0.0", "pain",
+            new Dictionary<string, SourceKind> { ["visual"] = SourceKind.Device })));
 
         Assert.StartsWith("clip 3: 'valence' is ", score.Message, StringComparison.Ordinal);
-        Assert.StartsWith("clip 3: 'pain_level_logits' is ", probability.Message, StringComparison.Ordinal);
+        Assert.StartsWith("clip 3: 'pain_level' is ", probability.Message, StringComparison.Ordinal);
     }
 }
