@@ -159,7 +159,7 @@ internal sealed partial class OtaCoordinator(
             var valid = new List<OtaWork>();
             while (requests.TryRead(out var raw))
             {
-                var read = OtaRequestRead.From(raw.Payload.Span);
+                var read = OtaRequestRead.From(raw.Payload.Span, raw.ReceivedBytes);
                 if (read.Work is { } work)
                 {
                     valid.Add(work);

@@ -22,11 +22,17 @@ internal sealed record OtaRequestRead(string Id, string? Version, OtaWork? Work,
 
     public const string UnknownId = "unknown";
 
-    public static OtaRequestRead From(ReadOnlySpan<byte> payload)
+    public static OtaRequestRead From(ReadOnlySpan<byte> payload) => From(payload, payload.Length);
+
+    /// <summary>
+    /// Reads a request of which <paramref name="receivedBytes"/> arrived; the receiver keeps no
+    /// payload over <see cref="MaxPayloadBytes"/>, only its size, so that it can be refused by it.
+    /// </summary>
+    public static OtaRequestRead From(ReadOnlySpan<byte> payload, long receivedBytes)
     {
-        if (payload.Length > MaxPayloadBytes)
+        if (receivedBytes > MaxPayloadBytes)
         {
-            return Refused(UnknownId, null, $"request is {payload.Length} bytes; at most {MaxPayloadBytes}");
+            return Refused(UnknownId, null, $"request is {receivedBytes} bytes; at most {MaxPayloadBytes}");
         }
 
         OtaRequestMessage? request;

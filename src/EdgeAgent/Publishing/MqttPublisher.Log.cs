@@ -48,5 +48,8 @@ public sealed partial class MqttPublisher
     private partial void LogGoodbyeFailed(string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "OTA request received ({Bytes} bytes); kept for the OTA handler")]
-    private partial void LogOtaRequest(int bytes);
+    private partial void LogOtaRequest(long bytes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "OTA request turned away without a status: {Waiting} requests already wait for the one that runs")]
+    private partial void LogOtaRequestTurnedAway(int waiting);
 }

@@ -34,10 +34,12 @@ public sealed partial class MqttPublisher : IAsyncDisposable
     private readonly ExponentialBackoff backoff;
     private readonly SemaphoreSlim statusGate = new(1, 1);
     private readonly CancellationTokenSource stopping = new();
-    // Not bounded by dropping: every request must be answered on ota/status, and the OTA
-    // coordinator takes all that wait each time it is free (answering the older ones as superseded).
+    // Every request that waits is answered on ota/status: the OTA coordinator takes all that wait
+    // each time it is free (answering the older ones as superseded). The bound only stops a flood
+    // from holding memory while a download runs; what it turns away is logged.
+    internal const int MaxWaitingOtaRequests = 256;
     private readonly Channel<OtaRequest> otaRequests =
-        Channel.CreateUnbounded<OtaRequest>(new UnboundedChannelOptions { SingleReader = true });
+        Channel.CreateBounded<OtaRequest>(new BoundedChannelOptions(MaxWaitingOtaRequests) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
     private readonly string broker;
     private readonly string clientId;
@@ -585,9 +587,14 @@ public sealed partial class MqttPublisher : IAsyncDisposable
         var message = args.ApplicationMessage;
         if (string.Equals(message.Topic, Topics.OtaRequest, StringComparison.Ordinal))
         {
-            var payload = message.Payload.ToArray();
-            LogOtaRequest(payload.Length);
-            otaRequests.Writer.TryWrite(new OtaRequest(payload, time.GetUtcNow()));
+            // An oversized payload is not kept: its size is enough to refuse it.
+            var bytes = message.Payload.Length;
+            var payload = bytes > Ota.OtaRequestRead.MaxPayloadBytes ? [] : message.Payload.ToArray();
+            LogOtaRequest(bytes);
+            if (!otaRequests.Writer.TryWrite(new OtaRequest(payload, time.GetUtcNow(), bytes)))
+            {
+                LogOtaRequestTurnedAway(MaxWaitingOtaRequests);
+            }
         }
 
         return Task.CompletedTask;
@@ -660,4 +667,4 @@ public sealed partial class MqttPublisher : IAsyncDisposable
 }
 
 /// <summary>A model update request as received on <c>ota/request</c>; its handling belongs to the OTA issue.</summary>
-public sealed record OtaRequest(ReadOnlyMemory<byte> Payload, DateTimeOffset ReceivedAt);
+public sealed record OtaRequest(ReadOnlyMemory<byte> Payload, DateTimeOffset ReceivedAt, long ReceivedBytes);

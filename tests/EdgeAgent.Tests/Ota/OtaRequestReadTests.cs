@@ -66,6 +66,17 @@ public sealed class OtaRequestReadTests
     }
 
     [Fact]
+    public void A_payload_the_receiver_did_not_keep_is_refused_by_the_size_that_arrived()
+    {
+        // The publisher keeps no payload over 16 KiB, only its size (a flood of large requests
+        // must not hold memory while a download runs).
+        var read = OtaRequestRead.From([], receivedBytes: 50_000_000);
+
+        Assert.Null(read.Work);
+        Assert.Equal("request is 50000000 bytes; at most 16384", read.Refusal);
+    }
+
+    [Fact]
     public void A_good_request_is_served_with_its_sha256_in_lower_case()
     {
         var read = Read($"{{\"url\":\"https://fleet.example/b.tar\",\"sha256\":\"{Sha.ToUpperInvariant()}\",\"version\":\"1.0.1\"}}");
