@@ -140,12 +140,19 @@ internal static class EvaluateCommand
         else
         {
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"evaluate: pack {pack.Id}, {frames} video frames at {frameRate:F2} fps, {outputs.Count} outputs; labels {request.Labels} ({labelFile.Rows.Count} lines){(smoothing is null ? "" : ", smoothed (centred): " + string.Join(", ", report.Smoothing!.Select(s => $"{s.Key} {s.Value} frames")))}"));
+                $"evaluate: pack {pack.Id}, {frames} video frames at {frameRate:F2} fps, {outputs.Count} outputs; labels {request.Labels} ({labelFile.Rows.Count} lines){SmoothingNote(report.Smoothing)}"));
             EvaluationTable.Write(stdout, figures);
         }
 
         return ExitCodes.Ok;
     }
+
+    private static string SmoothingNote(IReadOnlyDictionary<string, int>? smoothing) => smoothing switch
+    {
+        null => "",
+        { Count: 0 } => "; --smooth: no labelled output has a smoothing window (give --smooth-window OUTPUT=FRAMES)",
+        _ => "; smoothed (centred moving average): " + string.Join(", ", smoothing.Select(s => $"{s.Key} {s.Value} frames")),
+    };
 
     // Labels must match the video frame for frame; one frame off (a last frame one tool decodes and another does not) is let through with a warning.
     private static void CheckCount(LabelFile labels, long frames, TextWriter? warnings)
