@@ -5,7 +5,7 @@ namespace EdgeEmotion.EdgeAgent.Evaluation;
 
 /// <summary>
 /// evaluate's per-frame file: <c>frame,time</c>, then per assignment the clip used and the
-/// prediction per labelled output (smoothed when asked), then the labels. Empty cells are frames
+/// prediction per labelled output (6 decimals, smoothed when asked; a level as a whole number), then the labels. Empty cells are frames
 /// without a prediction or a label.
 /// </summary>
 public static class PredictionCsv
@@ -34,7 +34,7 @@ public static class PredictionCsv
             foreach (var a in assignments)
             {
                 row.Add(a.Clips[i]?.ToString(c) ?? "");
-                row.AddRange(labels.Select(l => a.Values[l.Output][i]?.ToString("F6", c) ?? ""));
+                row.AddRange(labels.Select(l => a.Values[l.Output][i]?.ToString(l.Kind == LabelKind.Level ? "0" : "F6", c) ?? ""));
             }
 
             row.AddRange(labels.Select(l => i < l.Values.Count && l.Values[i] is { } v ? v.ToString("R", c) : ""));
