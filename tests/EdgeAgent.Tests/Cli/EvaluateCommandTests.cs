@@ -224,15 +224,18 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Contains("has 300 label lines but the video has 360 frames", error, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_label_count_one_frame_short_is_scored_with_a_warning()
+    [Theory]
+    [InlineData(359, "359 label lines for 360 video frames; the last frame is not scored")]
+    [InlineData(361, "361 label lines for 360 video frames; the last label is ignored")]
+    public async Task A_label_count_one_frame_off_is_scored_with_a_warning(int lines, string warning)
     {
-        var (code, stdout, error) = await CliRunner.RunAsync(Affect(Labels("359.csv", "valence\n" + string.Concat(Enumerable.Range(0, 359).Select(i => string.Create(C, $"{i / 1000.0}\n")))), "--json"));
+        var text = "valence\n" + string.Concat(Enumerable.Range(0, lines).Select(i => string.Create(C, $"{i / 1000.0}\n")));
+        var (code, stdout, error) = await CliRunner.RunAsync(Affect(Labels("off.csv", text), "--json"));
 
         Assert.True(code == ExitCodes.Ok, error);
         Assert.Contains("warning: labels file", error, StringComparison.Ordinal);
-        Assert.Contains("359 label lines for 360 video frames; the last frame is not scored", error, StringComparison.Ordinal);
-        Assert.Equal(359, Output(JsonDocument.Parse(stdout).RootElement, "centred", "valence").GetProperty("frames").GetInt32());
+        Assert.Contains(warning, error, StringComparison.Ordinal);
+        Assert.Equal(Math.Min(lines, 360), Output(JsonDocument.Parse(stdout).RootElement, "centred", "valence").GetProperty("frames").GetInt32());
     }
 
     [Theory]
