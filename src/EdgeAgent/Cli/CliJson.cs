@@ -88,6 +88,19 @@ internal sealed record CalibrateEdaReport(
     double? MaxErrorPercent,
     IReadOnlyList<EdgeEmotion.Sensors.Eda.EdaCalibrationPoint> Points);
 
+/// <param name="Frames">Frames the video decoded: the frames labels must match.</param>
+/// <param name="Smoothing">Per output, the centred moving-average window (frames) applied; null without --smooth.</param>
+internal sealed record EvaluateReport(
+    string Pack,
+    string Video,
+    string Labels,
+    double FrameRate,
+    int Frames,
+    int LabelLines,
+    int Outputs,
+    IReadOnlyDictionary<string, int>? Smoothing,
+    IReadOnlyList<EdgeEmotion.EdgeAgent.Evaluation.AssignmentFigures> Assignments);
+
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     WriteIndented = true,
@@ -101,4 +114,5 @@ internal sealed record CalibrateEdaReport(
 [JsonSerializable(typeof(DevicesReport))]
 [JsonSerializable(typeof(CalibrateEdaReport))]
 [JsonSerializable(typeof(InstallReport))]
+[JsonSerializable(typeof(EvaluateReport))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

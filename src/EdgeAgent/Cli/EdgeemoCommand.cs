@@ -11,6 +11,7 @@ public static class EdgeemoCommand
         ModelsCommand.Create(),
         BenchCommand.Create(),
         ReplayCommand.Create(),
+        EvaluateCommand.Create(),
         RunCommand.Create(),
         DemoCommand.Create(),
         DevicesCommand.Create(),
