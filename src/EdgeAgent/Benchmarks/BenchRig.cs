@@ -85,7 +85,7 @@ internal sealed class BenchRig : IAsyncDisposable
     public int Hop => Pipeline.Schedule.Hop;
 
     /// <summary>Outputs until every clip feature the fusion window reaches is from this run: the pipeline's state has filled.</summary>
-    public int OutputsToFill => Manifest.Fusion.Window * (Manifest.Fusion.ClipSpacingFrames / Hop);
+    public int OutputsToFill => Manifest.Window * (Manifest.ClipSpacing / Hop);
 
     /// <summary>Media time each output covers.</summary>
     public TimeSpan MediaPerOutput => Pipeline.Schedule.EndTime(1) - Pipeline.Schedule.EndTime(0);

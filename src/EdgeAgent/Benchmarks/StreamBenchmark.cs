@@ -115,7 +115,7 @@ internal static class StreamBenchmark
         var n = recorder.Count;
         var media = rig.MediaPerOutput.TotalSeconds * n;
         var compute = Stopwatch.GetElapsedTime(start.Timestamp, end.Timestamp).TotalSeconds;
-        var window = manifest.Fusion.Window;
+        var window = manifest.Window;
         var runs = manifest.Modalities.ToDictionary(
             m => m.Name, m => (double)(end.Counters.BackboneRuns[m.Name] - start.Counters.BackboneRuns[m.Name]) / n, StringComparer.Ordinal);
         var total = (end.TotalAllocated - start.TotalAllocated) / n;

@@ -47,7 +47,7 @@ internal sealed class ReplaySummary(PackManifest manifest)
         var media = driver.MediaEnd.TotalSeconds;
         error.WriteLine(string.Create(c, $"replay: {outputs} outputs over {media:F2} s of media in {elapsed.TotalSeconds:F2} s (real-time factor {media / Math.Max(elapsed.TotalSeconds, 1e-9):F2}) -> {file}"));
         error.WriteLine($"  status: {string.Join(", ", statuses.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key} {s.Value}"))}");
-        var window = manifest.Fusion.Window;
+        var window = manifest.Window;
         foreach (var m in manifest.Modalities)
         {
             var s = states[m.Name];

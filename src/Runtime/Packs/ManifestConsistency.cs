@@ -22,7 +22,7 @@ public static partial class ManifestConsistency
         Require(m.Modalities.Count > 0, "$.modalities", "a pack needs at least one modality");
         Require(m.Outputs.Count > 0, "$.outputs", "a pack needs at least one output");
 
-        var featureDim = m.Fusion.FeatureDim;
+        var featureDim = m.Fusion!.FeatureDim ?? 0;
         Require(featureDim > 0, "$.fusion.featureDim", "must be positive");
 
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -42,7 +42,7 @@ public static partial class ManifestConsistency
 
     private static void CheckModality(ModalitySpec modality, string path, int featureDim)
     {
-        var backbone = modality.Backbone;
+        var backbone = modality.Backbone!;
         CheckModelFile(backbone, $"{path}.backbone");
         Require(backbone.Inputs.Count == 1, $"{path}.backbone.inputs", "a backbone takes exactly one input tensor");
         Require(backbone.Outputs.Count == 1, $"{path}.backbone.outputs", "a backbone gives exactly one feature tensor");
@@ -110,7 +110,7 @@ public static partial class ManifestConsistency
 
     private static void CheckFusion(PackManifest m, HashSet<string> modalityNames)
     {
-        var f = m.Fusion;
+        var f = m.Fusion!;
         CheckModelFile(f.AsModelFile(), "$.fusion");
         Require(f.Window > 0, "$.fusion.window", "must be positive");
         Require(f.ClipSpacingFrames > 0, "$.fusion.clipSpacingFrames", "must be positive");
@@ -120,9 +120,9 @@ public static partial class ManifestConsistency
         for (var i = 0; i < f.Inputs.Count; i++)
         {
             var input = f.Inputs[i];
-            Require(modalityNames.Contains(input.Modality), $"$.fusion.inputs[{i}].modality", $"'{input.Modality}' is not a modality of this pack");
-            Require(used.Add(input.Modality), $"$.fusion.inputs[{i}].modality", $"'{input.Modality}' feeds the fusion head twice");
-            RequireShape(input.AsTensor(), [1, f.Window, f.FeatureDim], $"$.fusion.inputs[{i}].shape", "[1, window, featureDim]");
+            Require(modalityNames.Contains(input.Source), $"$.fusion.inputs[{i}].modality", $"'{input.Modality}' is not a modality of this pack");
+            Require(used.Add(input.Source), $"$.fusion.inputs[{i}].modality", $"'{input.Modality}' feeds the fusion head twice");
+            RequireShape(input.AsTensor(), [1, f.Window, f.FeatureDim ?? 0], $"$.fusion.inputs[{i}].shape", "[1, window, featureDim]");
         }
 
         var outputNames = m.Outputs.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
@@ -137,7 +137,7 @@ public static partial class ManifestConsistency
         {
             var o = m.Outputs[i];
             var path = $"$.outputs[{i}]";
-            var tensor = m.Fusion.Outputs.First(t => t.Name == o.Name);
+            var tensor = m.Fusion!.Outputs.First(t => t.Name == o.Name);
             switch (o.Kind)
             {
                 case OutputKinds.Regression:
@@ -148,7 +148,7 @@ public static partial class ManifestConsistency
                     }
 
                     Require(o.Min < o.Max, $"{path}.max", "must exceed min");
-                    RequireShape(tensor, [1, m.Fusion.Window], "$.fusion.outputs", $"'{o.Name}' as [1, window]");
+                    RequireShape(tensor, [1, m.Fusion!.Window], "$.fusion.outputs", $"'{o.Name}' as [1, window]");
                     break;
                 case OutputKinds.ClassLogits:
                     if (o.Classes is not { Count: > 1 })
@@ -156,7 +156,7 @@ public static partial class ManifestConsistency
                         throw Missing($"{path}.classes", $"output '{o.Name}' needs at least two class labels");
                     }
 
-                    RequireShape(tensor, [1, m.Fusion.Window, o.Classes.Count], "$.fusion.outputs", $"'{o.Name}' as [1, window, classes]");
+                    RequireShape(tensor, [1, m.Fusion!.Window, o.Classes.Count], "$.fusion.outputs", $"'{o.Name}' as [1, window, classes]");
                     break;
                 default:
                     throw Invalid($"{path}.kind", $"'{o.Kind}' is not an output kind (regression, probability, classLogits)");
@@ -176,7 +176,7 @@ public static partial class ManifestConsistency
             Require(Sha256Hex().IsMatch(hash), $"$.files['{path}']", $"'{hash}' is not a lower-case hex sha256");
         }
 
-        foreach (var model in m.Modalities.Select(x => x.Backbone.File).Append(m.Fusion.File))
+        foreach (var model in m.Modalities.Select(x => x.Backbone!.File).Append(m.Fusion!.File))
         {
             Require(m.Files.ContainsKey(model), "$.files", $"model file '{model}' has no sha256 entry", PackErrorKind.UnlistedFile);
         }
@@ -192,7 +192,7 @@ public static partial class ManifestConsistency
             var c = g.Cases[i];
             var path = $"$.golden.cases[{i}]";
             ModelFileSpec spec = c.Model == "fusion"
-                ? m.Fusion.AsModelFile()
+                ? m.Fusion!.AsModelFile()
                 : m.FindModality(c.Model)?.Backbone ?? throw Invalid($"{path}.model", $"'{c.Model}' is neither a modality nor 'fusion'");
             CheckTensorFiles(m, c.Inputs, spec.Inputs, $"{path}.inputs");
             CheckTensorFiles(m, c.Outputs, spec.Outputs, $"{path}.outputs");

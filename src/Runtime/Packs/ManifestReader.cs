@@ -50,10 +50,10 @@ public static class ManifestReader
             }
 
             var version = document.RootElement.GetProperty("schemaVersion");
-            if (version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var number) || number != PackManifest.SupportedSchemaVersion)
+            if (version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var number) || !PackManifest.SupportedSchemaVersions.Contains(number))
             {
                 throw new ModelPackException(PackErrorKind.InvalidValue, $"{FileName} $.schemaVersion",
-                    $"schema version {version} is not supported; this runtime reads version {PackManifest.SupportedSchemaVersion}");
+                    $"schema version {version} is not supported; this runtime reads versions {string.Join(" and ", PackManifest.SupportedSchemaVersions)}");
             }
 
             try

@@ -15,15 +15,62 @@ public sealed record PackManifest
     public string? Description { get; init; }
     public PackSource? Source { get; init; }
     public required IReadOnlyList<ModalitySpec> Modalities { get; init; }
-    public required FusionSpec Fusion { get; init; }
+
+    /// <summary>Version 2: source frames between the ends of consecutive clips the scores use (version 1: <c>fusion.clipSpacingFrames</c>).</summary>
+    public int? ClipSpacingFrames { get; init; }
+
+    /// <summary>The head that turns the streams' clip features into scores; version 2 packs without one score with their only stream's backbone.</summary>
+    public FusionSpec? Fusion { get; init; }
     public required IReadOnlyList<OutputSpec> Outputs { get; init; }
     public required GoldenSpec Golden { get; init; }
     public required IReadOnlyDictionary<string, string> Files { get; init; }
 
-    public const int SupportedSchemaVersion = 1;
+    public const int SupportedSchemaVersion = 2;
+
+    /// <summary>Schema versions this runtime reads: version 1 packs load unchanged.</summary>
+    public static readonly IReadOnlyList<int> SupportedSchemaVersions = [1, 2];
 
     public ModalitySpec? FindModality(string name) =>
         Modalities.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.Ordinal));
+
+    // The normalised view the runtime works from: a version-1 modality is one stream named after
+    // it, with the fusion head's single feature size. Call after ManifestConsistency.Check.
+
+    /// <summary>Every stream in manifest order (modalities in order, each one's streams in order).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<StreamBinding> Streams => [.. Modalities.SelectMany(m => m.StreamsOf(this))];
+
+    public StreamBinding? FindStream(string name) =>
+        Streams.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.Ordinal));
+
+    /// <summary>Frames between the ends of consecutive clips that one fusion window spans (1 position each).</summary>
+    [JsonIgnore]
+    public int ClipSpacing => ClipSpacingFrames ?? Fusion?.ClipSpacingFrames
+        ?? throw new InvalidOperationException($"pack {Id} states no clip spacing");
+
+    /// <summary>Clips per fusion window; 1 for a pack without fusion.</summary>
+    [JsonIgnore]
+    public int Window => Fusion?.Window ?? 1;
+
+    /// <summary>Name of the model whose outputs are the scores: <c>fusion</c>, or the only stream's backbone.</summary>
+    [JsonIgnore]
+    public string ScoreModelName => Fusion is null ? Streams.Single().Name : PackModelNames.Fusion;
+
+    /// <summary>The model whose outputs are the scores.</summary>
+    [JsonIgnore]
+    public ModelFileSpec ScoreModel => Fusion?.AsModelFile() ?? Streams.Single().Backbone;
+
+    /// <summary>Which axis of a score tensor is time (the clip positions of the window); null for window-level outputs.</summary>
+    public int? TimeAxisOf(TensorSpec scoreTensor) => SchemaVersion == 1 ? 1 : scoreTensor.TimeAxis;
+}
+
+/// <summary>Names of a pack's models as sessions, golden cases and engine caches know them.</summary>
+public static class PackModelNames
+{
+    public const string Fusion = "fusion";
+
+    /// <summary>The imagination model that predicts <paramref name="stream"/>'s feature (a '.' no stream name holds).</summary>
+    public static string Imagination(string stream) => "imagine." + stream;
 }
 
 public sealed record PackSource
@@ -41,6 +88,9 @@ public sealed record TensorSpec
     public string? Layout { get; init; }
     public required IReadOnlyList<long> Shape { get; init; }
 
+    /// <summary>Version 2 score tensors: which axis is time (the newest position is read); absent for window-level outputs.</summary>
+    public int? TimeAxis { get; init; }
+
     public long ElementCount => Shape.Aggregate(1L, (a, d) => a * d);
 
     public string ShapeText => "[" + string.Join(", ", Shape) + "]";
@@ -53,15 +103,128 @@ public sealed record ModelFileSpec
     public required IReadOnlyList<TensorSpec> Outputs { get; init; }
 }
 
+/// <summary>
+/// One sensor's data. Version 1 states one backbone and its recipe here; version 2 lists
+/// <see cref="Streams"/>, each with its own backbone, recipe and feature size.
+/// </summary>
 public sealed record ModalitySpec
 {
     public required string Name { get; init; }
     public required string Kind { get; init; }
-    public required ModelFileSpec Backbone { get; init; }
+    public ModelFileSpec? Backbone { get; init; }
     public VideoSpec? Video { get; init; }
     public AudioSpec? Audio { get; init; }
     public EdaSpec? Eda { get; init; }
+    public IReadOnlyList<StreamSpec>? Streams { get; init; }
     public required MissingSpec Missing { get; init; }
+
+    /// <summary>This modality's streams, normalised (see <see cref="PackManifest.Streams"/>).</summary>
+    public IEnumerable<StreamBinding> StreamsOf(PackManifest manifest)
+    {
+        if (Streams is { } streams)
+        {
+            return streams.Select(s => new StreamBinding(this, s));
+        }
+
+        var recipe = Kind switch
+        {
+            ModalityKinds.Video => StreamRecipes.FaceClip,
+            ModalityKinds.Audio => StreamRecipes.LogMel,
+            _ => StreamRecipes.Eda,
+        };
+        return [new StreamBinding(this, new StreamSpec
+        {
+            Name = Name,
+            Recipe = recipe,
+            Backbone = Backbone!,
+            FeatureDim = manifest.Fusion?.FeatureDim,
+            FaceClip = Video,
+            Logmel = Audio,
+            Eda = Eda,
+        })];
+    }
+}
+
+/// <summary>Version 2: one backbone on one modality's data, prepared by one recipe.</summary>
+public sealed record StreamSpec
+{
+    /// <summary>Unique across the pack; fusion and imagination inputs name it.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>One of <see cref="StreamRecipes"/>; the recipe's parameters sit under the property of the same name.</summary>
+    public required string Recipe { get; init; }
+    public required ModelFileSpec Backbone { get; init; }
+
+    /// <summary>Size of the clip feature the backbone gives ([1, featureDim]); absent when its outputs are the scores (no fusion).</summary>
+    public int? FeatureDim { get; init; }
+    public VideoSpec? FaceClip { get; init; }
+    public AudioSpec? Logmel { get; init; }
+    public WaveformSpec? Waveform { get; init; }
+    public EdaSpec? Eda { get; init; }
+
+    /// <summary>A model that predicts this stream's feature from other modalities' streams (used by <c>missing.substitute: "imagine"</c>).</summary>
+    public ImaginationSpec? Imagination { get; init; }
+}
+
+public static class StreamRecipes
+{
+    /// <summary>Face crops sampled over the clip ([1, 3, clipFrames, height, width]; with clipFrames 1 also [1, 3, height, width]).</summary>
+    public const string FaceClip = "faceClip";
+
+    /// <summary>Log-mel spectrogram of the audio segment ending with the clip.</summary>
+    public const string LogMel = "logmel";
+
+    /// <summary>Raw samples of the audio segment ending with the clip, resampled to the stream's rate.</summary>
+    public const string Waveform = "waveform";
+
+    /// <summary>Filtered, normalised EDA segment ending with the clip.</summary>
+    public const string Eda = "eda";
+}
+
+/// <summary>A stream with the modality it reads: what the runtime builds one track, one backbone session and one feature history for.</summary>
+public sealed record StreamBinding(ModalitySpec Modality, StreamSpec Spec)
+{
+    public string Name => Spec.Name;
+
+    public string Recipe => Spec.Recipe;
+
+    public ModelFileSpec Backbone => Spec.Backbone;
+
+    public int? FeatureDim => Spec.FeatureDim;
+}
+
+/// <summary>The raw-waveform recipe: the segment ending with the clip, resampled from the source.</summary>
+public sealed record WaveformSpec
+{
+    public required int SampleRate { get; init; }
+
+    /// <summary>Samples per segment at <see cref="SampleRate"/>; the backbone input is [1, samples] or [1, 1, samples].</summary>
+    public required int Samples { get; init; }
+
+    /// <summary><c>left-zero</c>: before the stream began, zeros.</summary>
+    public required string Padding { get; init; }
+
+    /// <summary><c>none</c> (samples in [-1, 1]), <c>zscore</c> (per segment: (x - mean) / sqrt(var + 1e-7)) or <c>peak</c> (x / max|x|, silence stays 0).</summary>
+    public required string Normalization { get; init; }
+}
+
+/// <summary>Version 2: a model from present streams' clip features to one stream's feature (the MMIN family).</summary>
+public sealed record ImaginationSpec
+{
+    public required string File { get; init; }
+
+    /// <summary>Each input names a stream of another modality and takes its clip feature, [1, featureDim].</summary>
+    public required IReadOnlyList<FeatureInputSpec> Inputs { get; init; }
+
+    /// <summary>One output: the imagined feature, [1, featureDim of the stream].</summary>
+    public required IReadOnlyList<TensorSpec> Outputs { get; init; }
+
+    public ModelFileSpec AsModelFile() => new()
+    {
+        File = File,
+        Inputs = Inputs.Select(i => i.AsTensor()).ToList(),
+        Outputs = Outputs,
+    };
 }
 
 public static class ModalityKinds
@@ -124,16 +287,31 @@ public sealed record EdaSpec
 
 public sealed record MissingSpec
 {
+    /// <summary>black (video), silence (audio), neutral (EDA), or, in version 2, imagine (every stream of the modality carries an imagination model).</summary>
     public required string Substitute { get; init; }
     public double? Value { get; init; }
 }
 
-public sealed record FusionInputSpec
+public static class MissingSubstitutes
 {
-    public required string Modality { get; init; }
+    public const string Black = "black";
+    public const string Silence = "silence";
+    public const string Neutral = "neutral";
+    public const string Imagine = "imagine";
+}
+
+/// <summary>A model input fed with a stream's clip features: version 1 names the modality, version 2 the stream.</summary>
+public sealed record FeatureInputSpec
+{
+    public string? Modality { get; init; }
+    public string? Stream { get; init; }
     public required string Name { get; init; }
     public required string ElementType { get; init; }
     public required IReadOnlyList<long> Shape { get; init; }
+
+    /// <summary>The stream this input takes (a version-1 modality is a stream of the same name).</summary>
+    [JsonIgnore]
+    public string Source => Stream ?? Modality ?? "";
 
     public TensorSpec AsTensor() => new() { Name = Name, ElementType = ElementType, Shape = Shape };
 }
@@ -141,11 +319,17 @@ public sealed record FusionInputSpec
 public sealed record FusionSpec
 {
     public required string File { get; init; }
-    public required IReadOnlyList<FusionInputSpec> Inputs { get; init; }
+
+    /// <summary>Each input takes one stream's features over the window, [1, window, featureDim of the stream].</summary>
+    public required IReadOnlyList<FeatureInputSpec> Inputs { get; init; }
     public required IReadOnlyList<TensorSpec> Outputs { get; init; }
     public required int Window { get; init; }
-    public required int ClipSpacingFrames { get; init; }
-    public required int FeatureDim { get; init; }
+
+    /// <summary>Version 1 only (version 2 states it at the top level).</summary>
+    public int? ClipSpacingFrames { get; init; }
+
+    /// <summary>Version 1 only (version 2 states it per stream).</summary>
+    public int? FeatureDim { get; init; }
 
     public ModelFileSpec AsModelFile() => new()
     {
@@ -188,7 +372,7 @@ public sealed record GoldenSpec
 
 public sealed record GoldenCase
 {
-    /// <summary>A modality name (its backbone) or <c>fusion</c>.</summary>
+    /// <summary>A stream name (its backbone; in version 1 a modality name), <c>fusion</c>, or <c>imagine.&lt;stream&gt;</c>.</summary>
     public required string Model { get; init; }
     public required IReadOnlyDictionary<string, string> Inputs { get; init; }
     public required IReadOnlyDictionary<string, string> Outputs { get; init; }

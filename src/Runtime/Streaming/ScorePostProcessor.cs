@@ -26,7 +26,7 @@ internal sealed class ScorePostProcessor
     /// <returns>The scores; null when the fusion head gave a value that is not finite (NaN or infinite).</returns>
     public IReadOnlyList<ScoreValue>? Process(ModelSession fusion)
     {
-        var window = manifest.Fusion.Window;
+        var window = manifest.Window;
         foreach (var output in manifest.Outputs)
         {
             var newest = output.Kind == OutputKinds.ClassLogits

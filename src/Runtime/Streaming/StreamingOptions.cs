@@ -61,7 +61,7 @@ public sealed class StreamingOptions
     /// <summary>Checks the settings against a pack; throws <see cref="ArgumentException"/> naming the first bad one.</summary>
     public void Validate(Packs.PackManifest pack)
     {
-        var spacing = pack.Fusion.ClipSpacingFrames;
+        var spacing = pack.ClipSpacing;
         var hop = Hop ?? spacing;
         if (hop < 1 || spacing % hop != 0)
         {

@@ -59,9 +59,9 @@ public sealed partial class StreamingPipeline : IDisposable
         var visual = manifest.Modalities.FirstOrDefault(m => m.Kind == ModalityKinds.Video)
             ?? throw new ArgumentException($"pack {manifest.Id} has no video modality to define the frame clock");
         var videoSpec = visual.Video!;
-        var hop = options.Hop ?? manifest.Fusion.ClipSpacingFrames;
+        var hop = options.Hop ?? manifest.ClipSpacing;
         schedule = new ClipSchedule(videoSpec.FrameRate, hop, videoSpec.ClipFrames, videoSpec.Dilation);
-        clipStride = manifest.Fusion.ClipSpacingFrames / hop;
+        clipStride = manifest.ClipSpacing / hop;
 
         modalities = [.. manifest.Modalities];
         tracks = new IModalityTrack[modalities.Length];
@@ -103,17 +103,17 @@ public sealed partial class StreamingPipeline : IDisposable
             throw;
         }
 
-        var historyLength = ((manifest.Fusion.Window - 1) * clipStride) + 1;
-        histories = modalities.Select(_ => new FeatureHistory(historyLength, manifest.Fusion.FeatureDim)).ToArray();
+        var historyLength = ((manifest.Window - 1) * clipStride) + 1;
+        histories = modalities.Select(_ => new FeatureHistory(historyLength, manifest.Fusion!.FeatureDim!.Value)).ToArray();
         lastGood = new LastGood?[modalities.Length];
         substitutes = new float[]?[modalities.Length];
         backbones = modalities.Select(m => sessions.Backbones[m.Name]).ToArray();
-        fusionSources = manifest.Fusion.Inputs.Select(input => Array.FindIndex(modalities, m => m.Name == input.Modality)).ToArray();
+        fusionSources = manifest.Fusion!.Inputs.Select(input => Array.FindIndex(modalities, m => m.Name == input.Source)).ToArray();
         backboneRuns = new long[modalities.Length];
         substituteRuns = new long[modalities.Length];
         pushTicks = new long[modalities.Length];
         post = new ScorePostProcessor(manifest, options.Smooth ? hop : null);
-        LogStarted(manifest.Id, hop, clipStride, manifest.Fusion.Window);
+        LogStarted(manifest.Id, hop, clipStride, manifest.Window);
     }
 
     public ClipSchedule Schedule => schedule;
@@ -273,7 +273,7 @@ public sealed partial class StreamingPipeline : IDisposable
         {
             var stage = Stopwatch.GetTimestamp();
             RunFusion(clip, cancellationToken);
-            scores = post.Process(sessions.Fusion);
+            scores = post.Process(sessions.Scores);
             fusionMs = Stopwatch.GetElapsedTime(stage).TotalMilliseconds;
             if (scores is null)
             {
@@ -303,9 +303,9 @@ public sealed partial class StreamingPipeline : IDisposable
     // positions before the stream began.
     private void RunFusion(long clip, CancellationToken cancellationToken)
     {
-        var fusion = sessions.Fusion;
-        var window = manifest.Fusion.Window;
-        var dim = manifest.Fusion.FeatureDim;
+        var fusion = sessions.Fusion!;
+        var window = manifest.Window;
+        var dim = manifest.Fusion!.FeatureDim!.Value;
         var earliest = clip % clipStride;
         for (var index = 0; index < fusionSources.Length; index++)
         {

@@ -40,7 +40,7 @@ public sealed class BenchCommandTests
         Assert.True(streaming.GetProperty("real_time_factor").GetDouble() > 0);
 
         // One output per clip spacing (the default hop): 6 s of media measured after 2 s of warm-up.
-        var spacing = manifest.Fusion.ClipSpacingFrames;
+        var spacing = manifest.ClipSpacing;
         var fps = manifest.Modalities.Single(m => m.Kind == ModalityKinds.Video).Video!.FrameRate;
         var outputs = (int)Math.Ceiling(6 / (spacing / fps));
         Assert.Equal(spacing, streaming.GetProperty("hop_frames").GetInt32());
@@ -66,7 +66,7 @@ public sealed class BenchCommandTests
         Assert.True(reported.GetProperty("publish").GetProperty("median_ms").GetDouble() > 0);
 
         // Each clip runs each backbone once; a naive sliding window reruns the whole fusion window.
-        var window = manifest.Fusion.Window;
+        var window = manifest.Window;
         Assert.Equal(window, streaming.GetProperty("naive_backbone_runs_per_output").GetInt32());
         foreach (var modality in manifest.Modalities)
         {

@@ -15,7 +15,7 @@ public sealed class ModelSessionTests
         var pack = ModelPackLoader.Load(TestPaths.Pack("pain-tiny"));
         var factory = CpuSessions.Factory(CpuSessions.Options(ExecutionProviderKind.TensorRt, ExecutionProviderKind.Cuda, ExecutionProviderKind.Cpu));
 
-        using var session = factory.Open(pack, "fusion", pack.Manifest.Fusion.AsModelFile());
+        using var session = factory.Open(pack, "fusion", pack.Manifest.Fusion!.AsModelFile());
 
         Assert.Equal(ExecutionProviderKind.Cpu, session.Provider);
     }
@@ -26,7 +26,7 @@ public sealed class ModelSessionTests
         var pack = ModelPackLoader.Load(TestPaths.Pack("pain-tiny"));
         var factory = CpuSessions.Factory(CpuSessions.Options(ExecutionProviderKind.TensorRt, ExecutionProviderKind.Cuda));
 
-        var e = Assert.Throws<ExecutionProviderException>(() => factory.Open(pack, "fusion", pack.Manifest.Fusion.AsModelFile()));
+        var e = Assert.Throws<ExecutionProviderException>(() => factory.Open(pack, "fusion", pack.Manifest.Fusion!.AsModelFile()));
 
         Assert.Contains("tensorrt: not in this ONNX Runtime build", e.Message, StringComparison.Ordinal);
         Assert.Contains("cuda: not in this ONNX Runtime build", e.Message, StringComparison.Ordinal);
@@ -36,7 +36,7 @@ public sealed class ModelSessionTests
     public void Runs_write_the_same_preallocated_output_buffers()
     {
         using var sessions = CpuSessions.Open(TestPaths.Pack("affect-tiny"));
-        var fusion = sessions.Fusion;
+        var fusion = sessions.Fusion!;
         var c = sessions.Pack.Manifest.Golden.Cases.First(x => x.Model == "fusion");
         foreach (var (i, t) in fusion.Spec.Inputs.Index())
         {
@@ -61,7 +61,7 @@ public sealed class ModelSessionTests
     public void Steady_state_runs_allocate_no_tensors()
     {
         using var sessions = CpuSessions.Open(TestPaths.Pack("pain-tiny"));
-        var fusion = sessions.Fusion;
+        var fusion = sessions.Fusion!;
         fusion.Run();
 
         var before = GC.GetAllocatedBytesForCurrentThread();
@@ -83,8 +83,8 @@ public sealed class ModelSessionTests
         using var cts = new CancellationTokenSource();
         cts.Cancel();
 
-        Assert.Throws<OperationCanceledException>(() => sessions.Fusion.Run(cts.Token));
-        sessions.Fusion.Run(); // and the session still serves the next run
+        Assert.Throws<OperationCanceledException>(() => sessions.Fusion!.Run(cts.Token));
+        sessions.Fusion!.Run(); // and the session still serves the next run
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public sealed class ModelSessionTests
     {
         using var sessions = CpuSessions.Open(TestPaths.Pack("pain-tiny"));
 
-        var e = Assert.Throws<ArgumentException>(() => sessions.Fusion.Input("video"));
+        var e = Assert.Throws<ArgumentException>(() => sessions.Fusion!.Input("video"));
 
         Assert.Contains("visual_features", e.Message, StringComparison.Ordinal);
     }
@@ -101,7 +101,7 @@ public sealed class ModelSessionTests
     public void A_disposed_session_refuses_to_run()
     {
         var sessions = CpuSessions.Open(TestPaths.Pack("pain-tiny"));
-        var fusion = sessions.Fusion;
+        var fusion = sessions.Fusion!;
         sessions.Dispose();
 
         Assert.Throws<ObjectDisposedException>(() => fusion.Run());

@@ -204,11 +204,11 @@ public sealed class BadPackTests : IDisposable
     [Fact]
     public void Unsupported_schema_version()
     {
-        EditManifest(m => m["schemaVersion"] = 2);
+        EditManifest(m => m["schemaVersion"] = 3);
 
         var e = LoadFails(PackErrorKind.InvalidValue);
 
-        Assert.Contains("schema version 2 is not supported", e.Message, StringComparison.Ordinal);
+        Assert.Contains("schema version 3 is not supported", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public sealed class ModelFlopsTests
         {
             var manifest = ModelPackLoader.Load(TestPaths.Pack(pack.GetProperty("pack").GetString()!)).Manifest;
             var models = pack.GetProperty("models").EnumerateArray().ToList();
-            Assert.Equal(manifest.Modalities.Select(m => m.Backbone.File).Append(manifest.Fusion.File), models.Select(m => m.GetProperty("file").GetString()));
+            Assert.Equal(manifest.Streams.Select(s => s.Backbone.File).Append(manifest.Fusion!.File), models.Select(m => m.GetProperty("file").GetString()));
             foreach (var model in models)
             {
                 var macs = model.GetProperty("macs").GetInt64();

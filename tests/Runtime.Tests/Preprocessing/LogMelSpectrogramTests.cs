@@ -50,7 +50,7 @@ public sealed class LogMelSpectrogramTests(ITestOutputHelper output)
 
         logMel.Compute(waveform.Data, actual);
 
-        Assert.Equal(manifest.FindModality("audio")!.Backbone.Inputs[0].Shape, backboneInput.Shape);
+        Assert.Equal(manifest.FindModality("audio")!.Backbone!.Inputs[0].Shape, backboneInput.Shape);
         var (error, _) = MaxAbsError(backboneInput.Data, actual);
         Assert.True(error <= manifest.Golden.LogmelTolerance!.Value, $"max abs error {error:E3}");
     }
@@ -63,7 +63,7 @@ public sealed class LogMelSpectrogramTests(ITestOutputHelper output)
 
         Assert.Equal(104, logMel.Frames);
         Assert.Equal(64, logMel.MelBands);
-        Assert.Equal(manifest.FindModality("audio")!.Backbone.Inputs[0].ElementCount, logMel.OutputLength);
+        Assert.Equal(manifest.FindModality("audio")!.Backbone!.Inputs[0].ElementCount, logMel.OutputLength);
     }
 
     [Fact]

@@ -89,7 +89,7 @@ public sealed class StreamingPipelineTests
         }
 
         var manifest = harness.Sessions.Pack.Manifest;
-        var history = ((manifest.Fusion.Window - 1) * (manifest.Fusion.ClipSpacingFrames / 8)) + 1;
+        var history = ((manifest.Window - 1) * (manifest.ClipSpacing / 8)) + 1;
         Assert.All(depths, d => Assert.InRange(d.VideoSlots, 0, harness.Pipeline.Schedule.SpanFrames));
         Assert.All(depths, d => Assert.InRange(d.FeatureClips, 0, 2 * history)); // one history per modality
         Assert.Equal(2 * Math.Min(harness.Outputs.Count, history), depths[^1].FeatureClips);
