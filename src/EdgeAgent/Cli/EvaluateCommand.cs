@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using EdgeEmotion.EdgeAgent.Evaluation;
+using EdgeEmotion.EdgeAgent.Plotting;
+using EdgeEmotion.EdgeAgent.Publishing;
 using EdgeEmotion.Runtime.Inference;
 using EdgeEmotion.Runtime.Packs;
 using EdgeEmotion.Runtime.Sources;
@@ -35,6 +37,7 @@ internal static class EvaluateCommand
         };
         var json = new Option<bool>("--json") { Description = "Print the figures as JSON" };
         var output = new Option<string?>("--out") { Description = "Per-frame CSV: frame, time, clip and prediction per assignment, labels" };
+        var plot = new PlotArgument();
         var command = new Command("evaluate", "Score recorded media as replay does and compare per-frame predictions with labels (CCC, accuracy)");
         inputs.AddTo(command);
         command.Add(labels);
@@ -43,6 +46,7 @@ internal static class EvaluateCommand
         command.Add(window);
         command.Add(json);
         command.Add(output);
+        plot.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             var error = result.InvocationConfiguration.Error;
@@ -58,19 +62,19 @@ internal static class EvaluateCommand
                 return ExitCodes.Usage;
             }
 
-            if (result.GetValue(output) is { } csv && !OutputFile.Check("--out", csv, error))
+            if ((result.GetValue(output) is { } csv && !OutputFile.Check("--out", csv, error)) || !plot.TryGet(result, result.GetValue(output), out var plotFile))
             {
                 return ExitCodes.Usage;
             }
 
             var request = new EvaluateRequest(
-                setup, labelFile, result.GetValue(assign)!, result.GetValue(smooth), result.GetValue(window) ?? [], result.GetValue(json), result.GetValue(output));
+                setup, labelFile, result.GetValue(assign)!, result.GetValue(smooth), result.GetValue(window) ?? [], result.GetValue(json), result.GetValue(output), plotFile);
             using var loggerFactory = inputs.Inference.CreateLoggerFactory(result);
             try
             {
                 return await RunAsync(request, loggerFactory, result.InvocationConfiguration.Output, error, cancellationToken);
             }
-            catch (Exception e) when (e is ModelPackException or ExecutionProviderException or SourceException or ArgumentException or IOException or InvalidDataException)
+            catch (Exception e) when (e is ModelPackException or ExecutionProviderException or SourceException or ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException)
             {
                 error.WriteLine($"error: {e.Message}");
                 return e is ArgumentException ? ExitCodes.Usage : ExitCodes.Failed;
@@ -80,7 +84,7 @@ internal static class EvaluateCommand
     }
 
     private sealed record EvaluateRequest(
-        ReplaySetup Setup, string Labels, string Assign, bool Smooth, IReadOnlyList<string> Windows, bool Json, string? Out);
+        ReplaySetup Setup, string Labels, string Assign, bool Smooth, IReadOnlyList<string> Windows, bool Json, string? Out, string? Plot);
 
     private static async Task<int> RunAsync(EvaluateRequest request, ILoggerFactory loggerFactory, TextWriter stdout, TextWriter error, CancellationToken cancellationToken)
     {
@@ -96,9 +100,11 @@ internal static class EvaluateCommand
         var labelFile = LabelFile.Read(request.Labels);
         LabelColumns.Bind(labelFile, manifest, labelFile.Rows.Count);
         var outputs = new List<ScoreOutput>();
+        var trace = request.Plot is null ? null : new ReplayTrace(manifest);
         var session = await ReplaySession.RunAsync(request.Setup, pack, loggerFactory, error, (o, _) =>
         {
             outputs.Add(o);
+            trace?.Add(ScoreJson.Serialize(o, includeLatency: false));
             return ValueTask.CompletedTask;
         }, cancellationToken, opened: (_, reported) =>
         {
@@ -144,7 +150,13 @@ internal static class EvaluateCommand
             EvaluationTable.Write(stdout, figures);
         }
 
-        return ExitCodes.Ok;
+        if (request.Plot is not { } plotFile || trace is null)
+        {
+            return ExitCodes.Ok;
+        }
+
+        var caption = PlotCaptions.For("evaluate", request.Setup, manifest, session.Driver.MediaEnd.TotalSeconds);
+        return PlotArgument.Write(plotFile, new ScorePlot(caption, trace, new LabelOverlay(request.Labels, frameRate, columns, figures)), error, request.Out);
     }
 
     private static string SmoothingNote(IReadOnlyDictionary<string, int>? smoothing) => smoothing switch

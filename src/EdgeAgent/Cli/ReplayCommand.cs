@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text;
+using EdgeEmotion.EdgeAgent.Plotting;
 using EdgeEmotion.EdgeAgent.Publishing;
 using EdgeEmotion.Runtime.Inference;
 using EdgeEmotion.Runtime.Packs;
@@ -21,11 +22,13 @@ internal static class ReplayCommand
         var output = new Option<string>("--out") { Description = "Output JSON Lines file", Required = true };
         var smooth = new Option<bool>("--smooth") { Description = "Moving average over the pack's smoothingFrames" };
         var latency = new Option<bool>("--latency") { Description = "Write per-stage latency into each line (the file then differs run to run)" };
+        var plot = new PlotArgument();
         var command = new Command("replay", "Score recorded video, audio and EDA with a model pack; one JSON line per output, a summary on stderr");
         inputs.AddTo(command);
         command.Add(output);
         command.Add(smooth);
         command.Add(latency);
+        plot.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             var error = result.InvocationConfiguration.Error;
@@ -35,7 +38,7 @@ internal static class ReplayCommand
             }
 
             var outFile = result.GetValue(output)!;
-            if (!OutputFile.Check("--out", outFile, error))
+            if (!OutputFile.Check("--out", outFile, error) || !plot.TryGet(result, outFile, out var plotFile))
             {
                 return ExitCodes.Usage;
             }
@@ -43,9 +46,9 @@ internal static class ReplayCommand
             using var loggerFactory = inputs.Inference.CreateLoggerFactory(result);
             try
             {
-                return await RunAsync(setup, outFile, result.GetValue(latency), loggerFactory, error, cancellationToken);
+                return await RunAsync(setup, outFile, plotFile, result.GetValue(latency), loggerFactory, error, cancellationToken);
             }
-            catch (Exception e) when (e is ModelPackException or ExecutionProviderException or SourceException or ArgumentException or IOException or InvalidDataException)
+            catch (Exception e) when (e is ModelPackException or ExecutionProviderException or SourceException or ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException)
             {
                 error.WriteLine($"error: {e.Message}");
                 return e is ArgumentException ? ExitCodes.Usage : ExitCodes.Failed;
@@ -55,25 +58,32 @@ internal static class ReplayCommand
     }
 
     private static async Task<int> RunAsync(
-        ReplaySetup setup, string outFile, bool latency, ILoggerFactory loggerFactory, TextWriter error, CancellationToken cancellationToken)
+        ReplaySetup setup, string outFile, string? plotFile, bool latency, ILoggerFactory loggerFactory, TextWriter error, CancellationToken cancellationToken)
     {
         var pack = ReplaySession.LoadPack(setup);
         var summary = new ReplaySummary(pack.Manifest);
-        var partial = outFile + ".partial";
+        var trace = plotFile is null ? null : new ReplayTrace(pack.Manifest);
+        var partial = OutputFile.Partial(outFile);
         var clock = Stopwatch.StartNew();
         ReplaySession session;
         await using (var writer = new StreamWriter(partial, append: false, new UTF8Encoding(false)))
         {
             session = await ReplaySession.RunAsync(setup, pack, loggerFactory, error, async (output, ct) =>
             {
-                await writer.WriteLineAsync(ScoreJson.Serialize(output, latency).AsMemory(), ct);
+                var line = ScoreJson.Serialize(output, latency);
+                await writer.WriteLineAsync(line.AsMemory(), ct);
                 summary.Add(output);
+                trace?.Add(line);
             }, cancellationToken);
         }
 
         // Only a finished replay takes the output name: a cancelled or failed one leaves .partial.
         File.Move(partial, outFile, overwrite: true);
         summary.Write(error, session.Counters, session.Driver, clock.Elapsed, outFile);
-        return ExitCodes.Ok;
+
+        // The scores are complete before the plot is drawn: a plot that fails costs only itself.
+        return plotFile is null || trace is null
+            ? ExitCodes.Ok
+            : PlotArgument.Write(plotFile, new ScorePlot(PlotCaptions.For("replay", setup, pack.Manifest, session.Driver.MediaEnd.TotalSeconds), trace), error, outFile);
     }
 }
