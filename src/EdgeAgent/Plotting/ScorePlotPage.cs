@@ -47,7 +47,7 @@ public static class ScorePlotPage
         var settings = new XmlWriterSettings { OmitXmlDeclaration = true, Encoding = new UTF8Encoding(false), Indent = false, CloseOutput = false };
         using var xml = XmlWriter.Create(stream, settings);
         var caption = plot.Caption;
-        xml.WriteDocType("html", null, null, null);
+        xml.WriteRaw("<!DOCTYPE html>\n");
         xml.WriteStartElement("html", XhtmlNamespace);
         xml.WriteAttributeString("lang", "en");
         xml.WriteStartElement("head");
@@ -98,7 +98,7 @@ public static class ScorePlotPage
         {
             var states = points.Select(p => p.States.TryGetValue(modality, out var s) ? s.State : null).OfType<string>()
                 .GroupBy(s => s, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}");
-            facts.Add(new PlotFact(modality, string.Join(", ", states)));
+            facts.Add(new PlotFact($"{modality} states", string.Join(", ", states)));
         }
 
         xml.WriteStartElement("dl");

@@ -23,7 +23,7 @@ public static class ScorePlotSvg
 {
     public const double Width = 1200;
     public const double Left = 170;
-    public const double Right = 80;
+    public const double Right = 100;
     private const double LegendHeight = 58;
     private const double PanelHeader = 40;
     private const double PanelBody = 150;
@@ -174,7 +174,7 @@ public static class ScorePlotSvg
             svg.Text(Left - 8, scale.Y(v) + 4, text, "tick-label", "end");
         }
 
-        svg.Text(14, body + (PanelBody / 2), isClass ? "level" : output.Name, "axis-title");
+        svg.Text(isClass ? 20 : Left - 58, body + (PanelBody / 2), isClass ? "level" : output.Name, "axis-title", "middle");
         if (isClass)
         {
             ProbabilityAxis(svg, output, time, probability);
@@ -198,9 +198,10 @@ public static class ScorePlotSvg
     private static void PanelHeading(SvgWriter svg, ScorePlot plot, OutputSpec output, double top, bool isClass)
     {
         var range = isClass
-            ? $"class output, {output.Classes?.Count ?? 0} levels; the line is the expected level (probability-weighted)"
+            ? $"class output, {output.Classes?.Count ?? 0} levels; line: expected level"
             : output.Min is { } min && output.Max is { } max ? $"{output.Kind}, {min.ToString(C)} to {max.ToString(C)}" : output.Kind;
-        svg.Text(Left, top + 14, $"{output.Name} ({range})", "panel-title");
+        var title = $"{output.Name} ({range})";
+        svg.Text(Left, top + 14, title, "panel-title");
         var values = plot.Trace.Points.Select(p => p.Scores?.GetValueOrDefault(output.Name)).Where(s => s is not null).Select(s => s!.Value.Value).ToList();
         var stats = values.Count == 0
             ? "no scores"
@@ -211,9 +212,17 @@ public static class ScorePlotSvg
         }
 
         svg.Text(Left, top + 31, stats, "panel-stats");
-        if (output.Meaning is { } meaning)
+        // The meaning on the right of the title, cut to the room left (about 7.5 px a bold character, 6.3 a plain one).
+        var room = (int)((Width - Left - Right - (title.Length * 7.5) - 20) / 6.3);
+        if (output.Meaning is { } meaning && room > 10)
         {
-            svg.Text(Left + Width - Left - Right, top + 14, meaning, "panel-meaning", "end");
+            svg.Start("text", "panel-meaning");
+            svg.Attribute("x", Width - Right);
+            svg.Attribute("y", top + 14);
+            svg.Attribute("text-anchor", "end");
+            svg.Title(meaning);
+            svg.Xml.WriteString(meaning.Length <= room ? meaning : meaning[..(room - 1)] + "…");
+            svg.End();
         }
     }
 
