@@ -36,7 +36,7 @@ public static class ScorePlotPage
         .uniform { stroke: #6a3d9a; stroke-width: 0.8; stroke-dasharray: 1 3; } .uniform-label { fill: #6a3d9a; }
         .state { stroke: none; } .hatched { fill: url(#hatch); stroke: none; } .hatch { stroke: #a33; stroke-width: 1.2; }
         .band-text { fill: #222; font-size: 11px; }
-        .clip-marker, .clip-marker-key { stroke: #444; stroke-width: 1; } .clip-fill { fill: #888; }
+        .clip-marker, .clip-marker-key { stroke: #444; stroke-width: 1; }
         """;
 
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;

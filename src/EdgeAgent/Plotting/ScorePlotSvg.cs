@@ -72,7 +72,7 @@ public static class ScorePlotSvg
         var drawing = new PlotDrawing((int)Math.Ceiling(time.Width), counts[0], counts[1]);
         if (drawing.Downsampled)
         {
-            svg.Text(Left, 50, $"Long replay: {drawing.PointsIn} points drawn as the first, lowest, highest and last per pixel column ({drawing.PointsDrawn} kept), so every peak stays visible; state bands show the most severe state per column.", "note");
+            svg.Text(Left, 50, $"Downsampled: {drawing.PointsIn} points as the first, lowest, highest and last per pixel column ({drawing.PointsDrawn} drawn), so peaks survive; bands show each column's most severe state.", "note");
         }
 
         svg.End();
@@ -379,8 +379,7 @@ public static class ScorePlotSvg
         }
         else if (trace.Points.Count > 0)
         {
-            svg.Rect(Left, top + 8, time.Width, 6, "clip-fill");
-            svg.Text(Left + 6, top + 24, $"{trace.Points.Count} clip ends, closer than {MarkerSpacing.ToString(C)} px: not marked one by one", "panel-stats");
+            svg.Text(Left, top + 14, $"{trace.Points.Count} clip ends, closer than {MarkerSpacing.ToString(C)} px: not marked one by one", "panel-stats");
         }
 
         svg.End();

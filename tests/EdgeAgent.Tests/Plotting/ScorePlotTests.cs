@@ -49,7 +49,7 @@ public sealed class ScorePlotTests
         Assert.Equal(plot.Y("valence", -0.9), run.Max(p => p.Y), 1.0);
         Assert.Equal(plot.X((4_321 + 4) * 8 / 30.0), run.MinBy(p => p.Y).X, 1.0);
         Assert.Contains("Downsampled: 27000 points", plot.PageText, StringComparison.Ordinal);
-        Assert.Contains(plot.Texts("note"), t => t.Value.StartsWith("Long replay: 27000 points", StringComparison.Ordinal));
+        Assert.Contains(plot.Texts("note"), t => t.Value.StartsWith("Downsampled: 27000 points", StringComparison.Ordinal));
 
         // One held output in an hour still shades a column, with its reason.
         var held = Assert.Single(plot.Bands("audio"), b => b.State == "held");
