@@ -38,9 +38,9 @@ run: build
 
 # Score the committed media with both tiny packs (replay, no broker).
 replay-samples: build
-	./$(BIN)/edgeemo replay --pack models/packs/affect-tiny --video tests/media/face.mp4 --audio tests/media/speech.wav --out $(RESULTS)/affect.jsonl
+	./$(BIN)/edgeemo replay --pack models/packs/affect-tiny --video tests/media/face.mp4 --audio tests/media/speech.wav --out $(RESULTS)/affect.jsonl --plot $(RESULTS)/affect.html
 	@head -n 3 $(RESULTS)/affect.jsonl
-	./$(BIN)/edgeemo replay --pack models/packs/pain-tiny --video tests/media/face.mp4 --eda tests/media/eda.csv --out $(RESULTS)/pain.jsonl
+	./$(BIN)/edgeemo replay --pack models/packs/pain-tiny --video tests/media/face.mp4 --eda tests/media/eda.csv --out $(RESULTS)/pain.jsonl --plot $(RESULTS)/pain.html
 	@head -n 3 $(RESULTS)/pain.jsonl
 
 # Full-size packs (the paper's widths): generated here, git-ignored.

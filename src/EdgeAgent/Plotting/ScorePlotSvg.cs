@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Xml;
-using EdgeEmotion.EdgeAgent.Evaluation;
 using EdgeEmotion.Runtime.Packs;
 
 namespace EdgeEmotion.EdgeAgent.Plotting;
@@ -25,10 +24,10 @@ public static class ScorePlotSvg
     public const double Left = 170;
     public const double Right = 100;
     private const double LegendHeight = 58;
-    private const double PanelHeader = 40;
-    private const double PanelBody = 150;
+    internal const double PanelHeader = 40;
+    internal const double PanelBody = 150;
     private const double PanelGap = 18;
-    private const double Pad = 6; // keeps a line on the range's edge off the frame
+    internal const double Pad = 6; // keeps a line on the range's edge off the frame
     private const double BandsHeader = 20;
     private const double BandHeight = 20;
     private const double BandGap = 4;
@@ -58,18 +57,18 @@ public static class ScorePlotSvg
         Defs(svg);
         Legend(svg, plot);
 
-        var counts = new int[2];
+        var counts = new PointCounts();
         var y = LegendHeight;
         foreach (var output in trace.Outputs)
         {
-            Panel(svg, plot, output, time, y, counts);
+            OutputPanel.Draw(svg, plot, output, time, y, counts);
             y += PanelHeader + PanelBody + PanelGap;
         }
 
         y = Bands(svg, trace, time, y);
         ClipMarkers(svg, trace, time, y);
         TimeAxis(svg, time, y + ClipStrip);
-        var drawing = new PlotDrawing((int)Math.Ceiling(time.Width), counts[0], counts[1]);
+        var drawing = new PlotDrawing((int)Math.Ceiling(time.Width), counts.In, counts.Drawn);
         if (drawing.Downsampled)
         {
             svg.Text(Left, 50, $"Downsampled: {drawing.PointsIn} points as the first, lowest, highest and last per pixel column ({drawing.PointsDrawn} drawn), so peaks survive; bands show each column's most severe state.", "note");
@@ -139,183 +138,6 @@ public static class ScorePlotSvg
         svg.Line(x, y - 4, x + 26, y - 4, $"series {series}");
         svg.Text(x + 32, y, text, "legend-text");
         x += 44 + (text.Length * 6.6);
-    }
-
-    private static void Panel(SvgWriter svg, ScorePlot plot, OutputSpec output, TimeScale time, double top, int[] counts)
-    {
-        var isClass = output.Kind == OutputKinds.ClassLogits;
-        var labels = plot.Labels?.Columns.FirstOrDefault(c => c.Output == output.Name);
-        var scores = Runs(plot.Trace.Points, p => p.Scores?.GetValueOrDefault(output.Name) is { } s ? s.Value : null);
-        var labelRuns = labels is null ? [] : LabelRuns(labels, plot.Labels!.FrameRate);
-        var values = ValueRange(output, scores.Concat(labelRuns));
-        var body = top + PanelHeader;
-        var scale = new ValueScale(values.Min, values.Max, body + Pad, PanelBody - (2 * Pad));
-        var probability = new ValueScale(0, 1, body + Pad, PanelBody - (2 * Pad));
-
-        svg.Start("g", "panel");
-        svg.Attribute("data-output", output.Name);
-        svg.Attribute("data-kind", output.Kind);
-        svg.Attribute("data-top", scale.Top);
-        svg.Attribute("data-height", scale.Height);
-        svg.Attribute("data-min", scale.Min.ToString("R", C));
-        svg.Attribute("data-max", scale.Max.ToString("R", C));
-        PanelHeading(svg, plot, output, top, isClass);
-        svg.Rect(Left, body, time.Width, PanelBody, "frame");
-        foreach (var t in time.Ticks())
-        {
-            svg.Line(time.X(t), body, time.X(t), body + PanelBody, "grid");
-        }
-
-        foreach (var v in isClass ? Enumerable.Range(0, output.Classes?.Count ?? 1).Select(l => (double)l).ToList() : scale.Ticks())
-        {
-            svg.Line(Left, scale.Y(v), Left + time.Width, scale.Y(v), "grid");
-            svg.Line(Left - 5, scale.Y(v), Left, scale.Y(v), "tick");
-            var text = isClass ? ClassTick(output, (int)v) : v.ToString("0.###", C);
-            svg.Text(Left - 8, scale.Y(v) + 4, text, "tick-label", "end");
-        }
-
-        svg.Text(isClass ? 20 : Left - 58, body + (PanelBody / 2), isClass ? "level" : output.Name, "axis-title", "middle");
-        if (isClass)
-        {
-            ProbabilityAxis(svg, output, time, probability);
-        }
-
-        if (labels is not null)
-        {
-            Series(svg, labelRuns, time, scale, "label", output.Name, counts);
-        }
-
-        Series(svg, scores, time, scale, "score", output.Name, counts);
-        if (isClass)
-        {
-            var levelProbability = Runs(plot.Trace.Points, p => p.Scores?.GetValueOrDefault(output.Name).LevelProbability);
-            Series(svg, levelProbability, time, probability, "probability", output.Name, counts);
-        }
-
-        svg.End();
-    }
-
-    private static void PanelHeading(SvgWriter svg, ScorePlot plot, OutputSpec output, double top, bool isClass)
-    {
-        var range = isClass
-            ? $"class output, {output.Classes?.Count ?? 0} levels; line: expected level"
-            : output.Min is { } min && output.Max is { } max ? $"{output.Kind}, {min.ToString(C)} to {max.ToString(C)}" : output.Kind;
-        var title = $"{output.Name} ({range})";
-        svg.Text(Left, top + 14, title, "panel-title");
-        var values = plot.Trace.Points.Select(p => p.Scores?.GetValueOrDefault(output.Name)).Where(s => s is not null).Select(s => s!.Value.Value).ToList();
-        var stats = values.Count == 0
-            ? "no scores"
-            : string.Create(C, $"{values.Count} of {plot.Trace.Points.Count} outputs scored: min {values.Min():0.0000}, mean {values.Average():0.0000}, max {values.Max():0.0000}");
-        if (plot.Labels is { } labels && FigureText.For(output.Name, labels.Figures) is { } figures)
-        {
-            stats += "; " + figures;
-        }
-
-        svg.Text(Left, top + 31, stats, "panel-stats");
-        // The meaning on the right of the title, cut to the room left (about 7.5 px a bold character, 6.3 a plain one).
-        var room = (int)((Width - Left - Right - (title.Length * 7.5) - 20) / 6.3);
-        if (output.Meaning is { } meaning && room > 10)
-        {
-            svg.Start("text", "panel-meaning");
-            svg.Attribute("x", Width - Right);
-            svg.Attribute("y", top + 14);
-            svg.Attribute("text-anchor", "end");
-            svg.Title(meaning);
-            svg.Xml.WriteString(meaning.Length <= room ? meaning : meaning[..(room - 1)] + "…");
-            svg.End();
-        }
-    }
-
-    private static string ClassTick(OutputSpec output, int level)
-    {
-        var name = output.Classes is { } classes && level < classes.Count ? classes[level] : "";
-        name = name.Length > 16 ? name[..15] + "…" : name;
-        return name.Length == 0 ? level.ToString(C) : $"{level.ToString(C)} {name}";
-    }
-
-    private static void ProbabilityAxis(SvgWriter svg, OutputSpec output, TimeScale time, ValueScale probability)
-    {
-        var right = Left + time.Width;
-        foreach (var p in new[] { 0, 0.5, 1 })
-        {
-            svg.Line(right, probability.Y(p), right + 5, probability.Y(p), "tick");
-            svg.Text(right + 8, probability.Y(p) + 4, p.ToString("0.0", C), "tick-label");
-        }
-
-        // A level whose probability sits at this line is a guess: the distribution is nearly uniform.
-        var uniform = 1.0 / Math.Max(1, output.Classes?.Count ?? 1);
-        svg.Line(Left, probability.Y(uniform), right, probability.Y(uniform), "uniform");
-        svg.Text(right + 8, probability.Y(uniform) + 4, $"uniform {uniform.ToString("0.00", C)}", "tick-label uniform-label");
-        svg.Text(right + 44, probability.Y(0.5) - 30, "probability", "axis-title-right");
-    }
-
-    private static void Series(SvgWriter svg, List<List<(double T, double V)>> runs, TimeScale time, ValueScale scale, string series, string output, int[] counts)
-    {
-        var drawn = new List<IReadOnlyList<(double X, double Y)>>();
-        foreach (var run in runs)
-        {
-            var kept = MinMaxColumns.Reduce([.. run.Select(p => new PlotPoint(time.X(p.T), p.V))]);
-            counts[0] += run.Count;
-            counts[1] += kept.Count;
-            drawn.Add([.. kept.Select(p => (p.X, scale.Y(p.Y)))]);
-        }
-
-        svg.Path(drawn, $"series {series}", ("data-output", output), ("data-series", series));
-    }
-
-    // Unbroken stretches of a series in time order; a point without a value (no-signal) ends a stretch.
-    private static List<List<(double T, double V)>> Runs(IReadOnlyList<TracePoint> points, Func<TracePoint, double?> value)
-    {
-        var runs = new List<List<(double, double)>>();
-        List<(double, double)>? current = null;
-        foreach (var point in points)
-        {
-            if (value(point) is { } v)
-            {
-                (current ??= []).Add((point.ClipEnd, v));
-                continue;
-            }
-
-            if (current is not null)
-            {
-                runs.Add(current);
-                current = null;
-            }
-        }
-
-        if (current is not null)
-        {
-            runs.Add(current);
-        }
-
-        return runs;
-    }
-
-    // Labels at each frame's centre; an unlabelled frame ends a stretch.
-    private static List<List<(double T, double V)>> LabelRuns(LabelColumn labels, double frameRate)
-    {
-        var points = labels.Values.Select((v, i) => new TracePoint(i, (i + 0.5) / frameRate, null, new Dictionary<string, TraceState>())).ToList();
-        return Runs(points, p => labels.Values[(int)p.Clip]);
-    }
-
-    // The output's stated range; a regression without one spans its data (a flat line gets room around it).
-    private static (double Min, double Max) ValueRange(OutputSpec output, IEnumerable<List<(double T, double V)>> runs)
-    {
-        if (output.Kind == OutputKinds.ClassLogits)
-        {
-            return (0, Math.Max(1, (output.Classes?.Count ?? 2) - 1));
-        }
-
-        if (output.Min is { } min && output.Max is { } max && max > min)
-        {
-            return (min, max);
-        }
-
-        var values = runs.SelectMany(r => r.Select(p => p.V)).ToList();
-        var low = output.Min ?? (values.Count == 0 ? 0 : values.Min());
-        var high = output.Max ?? (values.Count == 0 ? 1 : values.Max());
-        var margin = high > low ? (high - low) * 0.05 : 0.5;
-        return (output.Min ?? low - margin, output.Max ?? high + margin);
     }
 
     private static double Bands(SvgWriter svg, ReplayTrace trace, TimeScale time, double top)
@@ -398,19 +220,4 @@ public static class ScorePlotSvg
         svg.Text(Left + (time.Width / 2), top + 42, "time in the media (s)", "axis-title-x", "middle");
         svg.End();
     }
-}
-
-/// <summary>evaluate's figures for one output in a line: CCC (continuous) or accuracy and MAE (level), per assignment.</summary>
-public static class FigureText
-{
-    public static string? For(string output, IReadOnlyList<AssignmentFigures> figures)
-    {
-        var parts = figures.SelectMany(a => a.Outputs.Where(o => o.Output == output).Select(o => o.Kind == "level"
-            ? string.Create(CultureInfo.InvariantCulture, $"accuracy {F(o.Accuracy, 3)} {a.Assignment} (MAE {F(o.MeanAbsoluteError, 2)}, {o.Frames} frames)")
-            : string.Create(CultureInfo.InvariantCulture, $"CCC {F(o.Ccc, 4)} {a.Assignment} ({o.Frames} frames{(o.SmoothingFrames is { } w ? $", smoothed {w}" : "")})"))).ToList();
-        return parts.Count == 0 ? null : string.Join(", ", parts);
-    }
-
-    private static string F(double? value, int decimals) =>
-        value is { } v ? v.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : "n/a";
 }
