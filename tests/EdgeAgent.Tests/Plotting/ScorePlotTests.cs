@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using EdgeEmotion.EdgeAgent.Evaluation;
 using EdgeEmotion.EdgeAgent.Plotting;
 using EdgeEmotion.Runtime.Packs;
 using EdgeEmotion.Tests;
@@ -103,6 +104,17 @@ public sealed class ScorePlotTests
         Assert.Equal(StatePalette.OtherColour, StatePalette.Colour("dreamt"));
         Assert.NotEqual(StatePalette.Colour("imagined"), StatePalette.Colour("held"));
         Assert.Equal(2, plot.Series("valence", "score").Count); // the no-signal output is not drawn
+    }
+
+    [Fact]
+    public void A_level_label_gives_its_panel_the_accuracy_and_the_probability_panel_the_binary_accuracy()
+    {
+        var level = new OutputFigures("pain_level", "level", 301, 40, 19, null, null, null, 4, 0, 2, 1, 0.2392, 1.953, new BinaryFigures("pain_probability", 301, 0.1761));
+        AssignmentFigures[] figures = [new("live", 19, 0, [level])];
+
+        Assert.Equal("accuracy 0.239 live (MAE 1.95, 301 frames)", FigureText.For("pain_level", figures));
+        Assert.Equal("binary accuracy 0.176 live (>= 0.5 vs pain_level > 0, 301 frames)", FigureText.For("pain_probability", figures));
+        Assert.Null(FigureText.For("valence", figures));
     }
 
     [Fact]
