@@ -12,6 +12,7 @@ RESULTS := TestResults
 
 setup:
 	@bash scripts/setup.sh
+	@bash scripts/build-dashboard.sh
 
 # The CLI lands at ./bin/edgeemo (framework-dependent, this machine's architecture).
 build: setup

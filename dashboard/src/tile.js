@@ -39,7 +39,7 @@ export class Tile {
     this.modalityRows = new Map();
     this.ota = el('div', 'tile__ota');
     this.ota.hidden = true;
-    this.health = el('dl', 'tile__health');
+    this.health = el('div', 'tile__health');
     this.healthRows = new Map();
     this.problem = el('div', 'tile__problem');
     this.problem.hidden = true;
@@ -160,19 +160,17 @@ export class Tile {
       seen.add(key);
       let row = this.healthRows.get(key);
       if (!row) {
-        row = { dt: el('dt', '', key), dd: el('dd') };
-        this.health.append(row.dt, row.dd);
+        row = { root: el('span', 'figure'), value: el('span') };
+        row.root.dataset.figure = key;
+        row.root.append(el('b', '', `${key}: `), row.value);
+        this.health.append(row.root);
         this.healthRows.set(key, row);
       }
-      setText(row.dd, text);
-      setHidden(row.dt, false);
-      setHidden(row.dd, false);
+      setText(row.value, text);
+      setHidden(row.root, false);
     }
     for (const [key, row] of this.healthRows) {
-      if (!seen.has(key)) {
-        setHidden(row.dt, true);
-        setHidden(row.dd, true);
-      }
+      if (!seen.has(key)) setHidden(row.root, true);
     }
   }
 
