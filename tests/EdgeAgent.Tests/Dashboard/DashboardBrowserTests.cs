@@ -67,6 +67,33 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Against_a_broker_with_passwords_the_page_asks_for_one_and_then_goes_live()
+    {
+        var node = DashboardTools.Node();
+        DashboardTools.RequireChromium();
+        await DashboardTools.BuildAsync();
+        const string User = "dashboard";
+        var password = $"pw-{Guid.NewGuid():N}";
+        using var broker = await MosquittoBroker.StartAsync(new MosquittoSettings { User = (User, password), WebSocketsHttpDirectory = DashboardTools.Dist });
+
+        var run = await ToolRun.RunAsync(
+            node,
+            [
+                Path.Combine(DashboardTools.DashboardDirectory, "test", "login.mjs"),
+                "--page", $"http://127.0.0.1:{broker.WebSocketsPort.ToString(CultureInfo.InvariantCulture)}/",
+                "--mqtt", broker.Uri.ToString(),
+                "--user", User,
+                "--password", password,
+                "--out", DashboardTools.ResultsDirectory,
+            ],
+            Limit);
+        output.WriteLine(run.ToString());
+
+        Assert.True(run.ExitCode == 0, $"{run}\nmosquitto:\n{broker.Log}");
+        Assert.Contains("PASS", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_dashboard_logic_passes_its_node_unit_tests()
     {
         var node = DashboardTools.Node();
