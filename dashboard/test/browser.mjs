@@ -11,7 +11,7 @@
 // 50 simulated beds render; killing the agent (SIGKILL) turns its tile offline (the last will).
 // Screenshots go to DIR. Waits have long limits that only guard against a hang.
 
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import mqtt from 'mqtt';
@@ -41,6 +41,7 @@ if (!existsSync(args.chromium)) {
   process.exit(2);
 }
 mkdirSync(args.out, { recursive: true });
+rmSync(join(args.out, 'dashboard-failure.png'), { force: true });
 
 const device = args.device;
 const tileSel = `[data-bed="${device}"]`;
@@ -103,8 +104,15 @@ try {
   console.log(`ward: ${results.tiles} tiles; ${results.summary}`);
   await page.screenshot({ path: join(args.out, 'dashboard-ward-50.png'), fullPage: true });
 
-  // 4. The agent dies without a goodbye: the broker's last will turns the tile offline.
+  // What one screen shows of the ward, normal and compact.
   await page.setViewport({ width: 1600, height: 1000 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(args.out, 'dashboard-ward-50-screen.png') });
+  await page.click('#compact');
+  await page.screenshot({ path: join(args.out, 'dashboard-ward-50-compact.png') });
+  await page.click('#compact');
+
+  // 4. The agent dies without a goodbye: the broker's last will turns the tile offline.
   process.kill(Number(args['agent-pid']), 'SIGKILL');
   await waitFor('the demo bed offline after the kill', (sel) => document.querySelector(`${sel}[data-connection="offline"]`) !== null, tileSel);
   results.offline = await page.$eval(tileSel, (t) => t.querySelector('.tile__since').textContent);
