@@ -52,11 +52,14 @@ try {
   browser = await puppeteer.launch({
     executablePath: args.chromium,
     headless: true,
+    timeout: HANG_GUARD_MS, // a loaded CI machine can take long to start a browser
+    protocolTimeout: HANG_GUARD_MS,
     // Root in a container has no user namespaces for chromium's sandbox.
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--window-size=1600,1000'],
     defaultViewport: { width: 1600, height: 1000 },
   });
   page = await browser.newPage();
+  page.setDefaultTimeout(HANG_GUARD_MS);
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   await page.evaluateOnNewDocument(recorder, device, args.root);

@@ -22,9 +22,10 @@ const status = { state: 'online', deviceId: 'bed-login', model: null, modalities
 await device.publishAsync('edgeemo/v1/bed-login/status', JSON.stringify(status), { qos: 1, retain: true });
 await device.endAsync();
 
-const browser = await puppeteer.launch({ executablePath: args.chromium, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+const browser = await puppeteer.launch({ executablePath: args.chromium, headless: true, timeout: HANG_GUARD_MS, protocolTimeout: HANG_GUARD_MS, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
 try {
   const page = await browser.newPage();
+  page.setDefaultTimeout(HANG_GUARD_MS);
   await page.goto(args.page, { waitUntil: 'load' });
   await page.waitForFunction(() => !document.getElementById('login').hidden && /not authorized/.test(document.getElementById('connection').textContent), { timeout: HANG_GUARD_MS });
   await page.screenshot({ path: join(args.out, 'dashboard-login.png') });
