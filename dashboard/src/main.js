@@ -31,6 +31,7 @@ function start() {
   const form = $('login');
   $('broker').value = settings.brokerUrl;
   let client = null;
+  const decoder = new TextDecoder();
 
   const connect = (username, password) => {
     client?.end(true);
@@ -61,7 +62,7 @@ function start() {
       const parsed = parseTopic(settings.root, topic);
       if (parsed) {
         hint.hidden = true;
-        ward.receive(parsed.deviceId, parsed.kind, new TextDecoder().decode(payload), packet.retain === true);
+        ward.receive(parsed.deviceId, parsed.kind, decoder.decode(payload), packet.retain === true);
       }
     });
     client.on('error', (err) => {
