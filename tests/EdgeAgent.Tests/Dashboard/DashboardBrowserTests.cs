@@ -99,7 +99,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         var node = DashboardTools.Node();
         await DashboardTools.BuildAsync();
 
-        var run = await ToolRun.RunAsync(node, ["--test", Path.Combine(DashboardTools.DashboardDirectory, "test", "unit")], Limit);
+        var run = await ToolRun.RunAsync(node, ["--test", "--test-reporter=tap", Path.Combine(DashboardTools.DashboardDirectory, "test", "unit")], Limit);
         output.WriteLine(run.ToString());
 
         Assert.True(run.ExitCode == 0, run.ToString());
