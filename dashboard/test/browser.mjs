@@ -140,7 +140,7 @@ async function waitFor(what, fn, ...fnArgs) {
   try {
     await page.waitForFunction(fn, { timeout: HANG_GUARD_MS, polling: 100 }, ...fnArgs);
   } catch (e) {
-    throw new Error(`no ${what} within ${HANG_GUARD_MS / 1000} s (${e.message})`);
+    throw new Error(`waited ${HANG_GUARD_MS / 1000} s for ${what} in vain (${e.message})`);
   }
 }
 
