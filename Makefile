@@ -12,6 +12,7 @@ RESULTS := TestResults
 
 setup:
 	@bash scripts/setup.sh
+	@bash scripts/build-dashboard.sh
 
 # The CLI lands at ./bin/edgeemo (framework-dependent, this machine's architecture).
 build: setup
@@ -81,5 +82,5 @@ docs-examples: setup
 	@git --no-pager diff --stat -- docs/mqtt.md 2>/dev/null || true
 
 clean:
-	rm -rf $(BIN) $(RESULTS) dist
+	rm -rf $(BIN) $(RESULTS) dist dashboard/dist
 	$(DOTNET) clean EdgeEmotion.sln -nologo -v quiet

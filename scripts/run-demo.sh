@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # `make run`: the demo publishing to a real mosquitto on 127.0.0.1 (1883 if free, else any free
-# port), so `mosquitto_sub -h 127.0.0.1 -p PORT -t 'edgeemo/#' -v` works as printed. Without
-# mosquitto the demo falls back to its in-process broker. Extra arguments go to `edgeemo demo`.
+# port), so `mosquitto_sub -h 127.0.0.1 -p PORT -t 'edgeemo/#' -v` works as printed; the same
+# mosquitto serves the ward dashboard (dashboard/dist, built first when needed) and MQTT over
+# WebSockets on a second listener (9001 if free), and the URL to open is printed. Without
+# mosquitto the demo falls back to its in-process broker (no dashboard). Extra arguments go to
+# `edgeemo demo`.
 # PACK (environment): affect (default), pain, a pack name under models/packs (affect-full) or a
 # pack folder.
 set -euo pipefail
@@ -20,11 +23,16 @@ else
 fi
 
 if ! command -v mosquitto >/dev/null 2>&1 && [ ! -x /usr/sbin/mosquitto ]; then
+  echo "run: mosquitto is not installed ('bash scripts/setup.sh'): the demo uses its in-process broker, without the dashboard" >&2
   exec ./bin/edgeemo demo --pack "$pack_dir" "$@"
 fi
 
-port=$(/usr/bin/python3 - <<'PY'
-import socket
+bash scripts/build-dashboard.sh
+
+# The preferred port when it is free on 127.0.0.1, else any free one.
+free_port() {
+  /usr/bin/python3 - "$1" <<'PY'
+import socket, sys
 def free(p):
     s = socket.socket()
     try:
@@ -33,14 +41,28 @@ def free(p):
         return False
     finally:
         s.close()
-if free(1883):
-    print(1883)
+want = int(sys.argv[1])
+if free(want):
+    print(want)
 else:
     s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()
 PY
-)
+}
+port=$(free_port 1883)
+ws_port=$(free_port 9001)
 dir=$(mktemp -d)
-printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n' "$port" > "$dir/mosquitto.conf"
+# The MQTT listener comes first: mosquitto 2.0.11 does not start with WebSockets listeners alone.
+# `user`: mosquitto started as root would drop to the mosquitto user, who may not read the checkout.
+cat > "$dir/mosquitto.conf" <<CONF
+per_listener_settings false
+allow_anonymous true
+persistence false
+user $(id -un)
+listener $port 127.0.0.1
+listener $ws_port 127.0.0.1
+protocol websockets
+http_dir $PWD/dashboard/dist
+CONF
 "$(command -v mosquitto || echo /usr/sbin/mosquitto)" -c "$dir/mosquitto.conf" > "$dir/mosquitto.log" 2>&1 &
 broker=$!
 trap 'kill $broker 2>/dev/null; wait $broker 2>/dev/null; rm -rf "$dir"' EXIT
@@ -48,5 +70,11 @@ for _ in $(seq 50); do
   (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break
   sleep 0.1
 done
-echo "run: mosquitto on 127.0.0.1:$port"
+if ! kill -0 "$broker" 2>/dev/null; then
+  echo "run: mosquitto did not start:" >&2
+  cat "$dir/mosquitto.log" >&2
+  exit 1
+fi
+echo "run: mosquitto on 127.0.0.1:$port (MQTT) and 127.0.0.1:$ws_port (WebSockets and the dashboard)"
+echo "run: open the ward dashboard at http://127.0.0.1:$ws_port/"
 ./bin/edgeemo demo --broker "mqtt://127.0.0.1:$port" --pack "$pack_dir" "$@"

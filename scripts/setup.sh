@@ -20,7 +20,15 @@ packages=(
   # the check of the linux-arm64 bundle (make publish-jetson): its managed commands run under
   # qemu-user with Debian's arm64 C/C++ runtime and OpenSSL (multiarch: the config check loads TLS files)
   qemu-user-static libc6:arm64 libstdc++6:arm64 libssl3:arm64
+  # the ward dashboard's browser test (dashboard/, docs/dashboard.md): headless Debian chromium
+  chromium
 )
+
+# The dashboard is built with Node.js and npm (scripts/build-dashboard.sh). A node with its npm
+# already on PATH (NodeSource's nodejs, say, which conflicts with Debian's npm) is kept.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -19,6 +19,12 @@ internal sealed record MosquittoSettings
 
     /// <summary>With <see cref="Tls"/>: refuse clients without a certificate signed by the test CA.</summary>
     public bool RequireClientCertificate { get; init; }
+
+    /// <summary>
+    /// Also a plain WebSockets listener (on <see cref="MosquittoBroker.WebSocketsPort"/>) that serves
+    /// this folder over HTTP (mosquitto's <c>http_dir</c>), as for the dashboard.
+    /// </summary>
+    public string? WebSocketsHttpDirectory { get; init; }
 }
 
 /// <summary>
@@ -50,6 +56,9 @@ internal sealed class MosquittoBroker : IDisposable
 
     public int Port { get; private set; }
 
+    /// <summary>The WebSockets listener's port, 0 without <see cref="MosquittoSettings.WebSocketsHttpDirectory"/>.</summary>
+    public int WebSocketsPort { get; private set; }
+
     public Uri Uri => new($"{(Settings.Tls is null ? "mqtt" : "mqtts")}://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}");
 
     public bool IsRunning => process is { HasExited: false };
@@ -63,6 +72,7 @@ internal sealed class MosquittoBroker : IDisposable
         var directory = Path.Combine(Path.GetTempPath(), $"edgeemo-mosquitto-{Guid.NewGuid():N}");
         System.IO.Directory.CreateDirectory(directory);
         var broker = new MosquittoBroker(settings, directory, FreeLoopbackPort());
+        broker.WebSocketsPort = settings.WebSocketsHttpDirectory is null ? 0 : FreeLoopbackPort();
         try
         {
             // A free port can be taken by anyone between our probe and mosquitto's bind (another
@@ -78,6 +88,7 @@ internal sealed class MosquittoBroker : IDisposable
                 catch (PortTakenException) when (attempt < 5)
                 {
                     broker.Port = FreeLoopbackPort();
+                    broker.WebSocketsPort = settings.WebSocketsHttpDirectory is null ? 0 : FreeLoopbackPort();
                 }
             }
         }
@@ -178,6 +189,14 @@ internal sealed class MosquittoBroker : IDisposable
             config.AppendLine(CultureInfo.InvariantCulture, $"certfile {tls.ServerCertificate}");
             config.AppendLine(CultureInfo.InvariantCulture, $"keyfile {tls.ServerKey}");
             config.AppendLine(Settings.RequireClientCertificate ? "require_certificate true" : "require_certificate false");
+        }
+
+        // After the MQTT listener: mosquitto 2.0.11 refuses to start with WebSockets listeners alone.
+        if (Settings.WebSocketsHttpDirectory is { } httpDirectory)
+        {
+            config.AppendLine(CultureInfo.InvariantCulture, $"listener {WebSocketsPort} 127.0.0.1");
+            config.AppendLine("protocol websockets");
+            config.AppendLine(CultureInfo.InvariantCulture, $"http_dir {httpDirectory}");
         }
 
         await File.WriteAllTextAsync(configFile, config.ToString());
