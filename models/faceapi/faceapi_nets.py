@@ -38,6 +38,16 @@ def _depthwise_weight(filters: np.ndarray) -> torch.Tensor:
     return torch.from_numpy(np.ascontiguousarray(filters.transpose(2, 3, 0, 1)))
 
 
+def _pad_after(x: torch.Tensor, edge: bool = False) -> torch.Tensor:
+    """One column after the right edge and one row below: zeros, or (edge) copies of the last
+    ones. Built from Slice and Concat because torch's Pad export leaves shape arithmetic in the
+    graph that blocks static shapes."""
+    col = x[:, :, :, -1:] if edge else torch.zeros_like(x[:, :, :, :1])
+    x = torch.cat([x, col], dim=3)
+    row = x[:, :, -1:, :] if edge else torch.zeros_like(x[:, :, :1, :])
+    return torch.cat([x, row], dim=2)
+
+
 class _Normalize(nn.Module):
     """(x - mean_rgb) / 255 on NCHW pixels, as face-api's normalize() then div(255)."""
 
@@ -52,13 +62,15 @@ class _Normalize(nn.Module):
 class SeparableConv(nn.Module):
     """tf.separableConv2d + bias: a bias-free depthwise 3x3, then a pointwise 1x1 with bias.
 
-    pad: (left, right, top, bottom) zero padding before the depthwise convolution.
+    Stride 1 pads one pixel all round (TF 'same' and the detector's explicit pad alike);
+    stride 2 pads one pixel after only (TF 'same' on an even size).
     """
 
-    def __init__(self, channels_in: int, channels_out: int, stride: int, pad: tuple[int, int, int, int]):
+    def __init__(self, channels_in: int, channels_out: int, stride: int):
         super().__init__()
-        self.pad = pad
-        self.depthwise = nn.Conv2d(channels_in, channels_in, 3, stride=stride, groups=channels_in, bias=False)
+        self.stride = stride
+        self.depthwise = nn.Conv2d(channels_in, channels_in, 3, stride=stride, padding=1 if stride == 1 else 0,
+                                   groups=channels_in, bias=False)
         self.pointwise = nn.Conv2d(channels_in, channels_out, 1, bias=True)
 
     def load(self, weights: dict[str, np.ndarray], prefix: str) -> None:
@@ -67,7 +79,9 @@ class SeparableConv(nn.Module):
         self.pointwise.bias.data.copy_(torch.from_numpy(weights[f"{prefix}/bias"]))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.pointwise(self.depthwise(F.pad(x, self.pad)))
+        if self.stride != 1:
+            x = _pad_after(x)
+        return self.pointwise(self.depthwise(x))
 
 
 def _load_conv(conv: nn.Conv2d, weights: dict[str, np.ndarray], prefix: str) -> None:
@@ -89,7 +103,7 @@ class TinyFaceDetector(nn.Module):
         self.normalize = _Normalize(DETECTOR_MEAN_RGB)
         self.conv0 = nn.Conv2d(3, 16, 3, bias=True)  # 'valid': no padding
         sizes = (16, 32, 64, 128, 256, 512)
-        self.convs = nn.ModuleList(SeparableConv(sizes[i], sizes[i + 1], 1, (1, 1, 1, 1)) for i in range(5))
+        self.convs = nn.ModuleList(SeparableConv(sizes[i], sizes[i + 1], 1) for i in range(5))
         self.conv8 = nn.Conv2d(512, 25, 1, bias=True)
 
     def load(self, weights: dict[str, np.ndarray]) -> "TinyFaceDetector":
@@ -114,8 +128,9 @@ class TinyFaceDetector(nn.Module):
             out = self._leaky(conv(out))
             if i < 4:
                 out = self._pool_same(out)
-        # maxPool 2x2 stride 1 'same': pads one cell after; -inf never wins a max.
-        out = F.max_pool2d(F.pad(out, (0, 1, 0, 1), value=float("-inf")), 2, 1)
+        # maxPool 2x2 stride 1 'same': one cell after, which TF leaves out of the max; a copy
+        # of the last cell gives the same max.
+        out = F.max_pool2d(_pad_after(out, edge=True), 2, 1)
         return self.conv8(out).permute(0, 2, 3, 1)
 
 
@@ -127,12 +142,11 @@ class DenseBlock(nn.Module):
     def __init__(self, channels_in: int, channels_out: int, convs: int, first: bool):
         super().__init__()
         self.first = first
-        stride2_pad = (0, 1, 0, 1)
         if first:
             self.conv0 = nn.Conv2d(channels_in, channels_out, 3, stride=2, bias=True)
         else:
-            self.conv0 = SeparableConv(channels_in, channels_out, 2, stride2_pad)
-        self.rest = nn.ModuleList(SeparableConv(channels_out, channels_out, 1, (1, 1, 1, 1)) for _ in range(convs - 1))
+            self.conv0 = SeparableConv(channels_in, channels_out, 2)
+        self.rest = nn.ModuleList(SeparableConv(channels_out, channels_out, 1) for _ in range(convs - 1))
 
     def load(self, weights: dict[str, np.ndarray], prefix: str) -> None:
         if self.first:
@@ -144,7 +158,7 @@ class DenseBlock(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if self.first:
-            out = F.relu(self.conv0(F.pad(x, (0, 1, 0, 1))))
+            out = F.relu(self.conv0(_pad_after(x)))
         else:
             out = F.relu(self.conv0(x))
         # out1 = relu(conv0); out_k = conv_k(relu(out1 + ... + out_{k-1})); relu of the sum of all.
