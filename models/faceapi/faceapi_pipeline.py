@@ -48,7 +48,7 @@ def pad_to_square(image: np.ndarray, centred: bool) -> np.ndarray:
 def detector_input(image: np.ndarray, size: int) -> np.ndarray:
     """The detector's NCHW input: the frame padded at its right or bottom to a square, resized."""
     square = resize_bilinear(pad_to_square(image, centred=False), size, size)
-    return square.transpose(2, 0, 1)[None].astype(np.float32)
+    return np.ascontiguousarray(square.transpose(2, 0, 1)[None], dtype=np.float32)
 
 
 def face_input(image: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
@@ -57,7 +57,7 @@ def face_input(image: np.ndarray, box: tuple[float, float, float, float]) -> np.
     x, y, w, h = clip_box(box, image.shape[1], image.shape[0])
     crop = image[y:y + h, x:x + w]
     square = resize_bilinear(pad_to_square(crop, centred=True), FACE_INPUT_SIZE, FACE_INPUT_SIZE)
-    return square.transpose(2, 0, 1)[None].astype(np.float32)
+    return np.ascontiguousarray(square.transpose(2, 0, 1)[None], dtype=np.float32)
 
 
 def clip_box(box, image_width: int, image_height: int) -> tuple[int, int, int, int]:
