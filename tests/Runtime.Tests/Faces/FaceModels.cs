@@ -14,9 +14,10 @@ internal sealed class FaceModels : IDisposable
 {
     public const int DetectorSize = 320;
 
-    public FaceModels()
+    /// <param name="folder">Where the .onnx files are: models/face unless a fresh export is tested.</param>
+    public FaceModels(string? folder = null)
     {
-        var pack = new ModelPack(Folder, new PackManifest
+        var pack = new ModelPack(folder ?? Folder, new PackManifest
         {
             SchemaVersion = 1,
             Id = "face-api",
