@@ -1,4 +1,5 @@
 using EdgeEmotion.Runtime.Faces;
+using OpenCvSharp;
 
 namespace EdgeEmotion.Runtime.Tests.Faces;
 
@@ -67,6 +68,22 @@ public sealed class FaceFrontEndTypesTests
         Assert.Equal(20f, planes[(320 * 320) + 5]);
         Assert.Equal(30f, planes[(2 * 320 * 320) + 5]);
         Assert.All(planes.AsSpan(240 * 320, 80 * 320).ToArray(), v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
+    public void A_region_of_a_BGR_mat_is_read_through_its_row_step()
+    {
+        using var frame = new Mat(240, 320, MatType.CV_8UC3, new Scalar(0, 0, 0));
+        using var region = frame[new Rect(100, 50, 112, 112)];
+        region.SetTo(new Scalar(30, 20, 10)); // B, G, R
+        var crop = new float[FaceCropInput.Length];
+
+        FaceCropInput.Write(MatImage.View(region), new FaceBox(0, 0, 112, 112), crop);
+
+        Assert.All(crop.AsSpan(0, 112 * 112).ToArray(), v => Assert.Equal(10f, v));
+        Assert.All(crop.AsSpan(2 * 112 * 112, 112 * 112).ToArray(), v => Assert.Equal(30f, v));
+        using var grey = new Mat(10, 10, MatType.CV_8UC1);
+        Assert.Contains("8-bit 3-channel BGR", Assert.Throws<ArgumentException>(() => MatImage.View(grey)).Message, StringComparison.Ordinal);
     }
 
     [Fact]
