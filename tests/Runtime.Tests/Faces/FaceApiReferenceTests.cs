@@ -115,7 +115,7 @@ public sealed class FaceApiReferenceTests(ITestOutputHelper output) : IDisposabl
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"all {frames.Length} frames, {faceCount} faces: box IoU >= {worstIou:F6}; landmarks <= {worstLandmarks:F4} px mean; expressions <= {worstExpression:E2}; raw outputs <= {worstRaw:E2}; input tensors <= {worstInput:E2} grey levels"));
+            $"figures: face-api.js reference, {frames.Length} frames, {faceCount} faces: box IoU >= {worstIou:F6}; landmarks <= {worstLandmarks:F4} px mean at 320x240; expressions <= {worstExpression:E2}; raw outputs <= {worstRaw:E2}; input tensors <= {worstInput:E2} grey levels"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"(the tiny landmark net is {worstTinyLandmarks:F2} px mean from the full net's reference points at worst)"));
         Assert.True(faceCount >= 6, $"only {faceCount} faces in the reference frames");
