@@ -24,17 +24,37 @@ internal static class SquareResampler
         }
 
         var (red, green, blue) = image.RgbOffsets;
-        var ratio = (double)side / size;
         var pixels = image.Pixels;
-        Span<int> columnFloor = size <= 1024 ? stackalloc int[size] : new int[size];
-        Span<int> columnCeil = size <= 1024 ? stackalloc int[size] : new int[size];
+        if (side == size)
+        {
+            // Nothing to resample (a 320-wide frame at 320): every fraction would be 0.
+            destination[..(3 * plane)].Clear();
+            for (var row = 0; row < region.Height; row++)
+            {
+                var source = ((region.Y + row) * image.Stride) + (region.X * 3);
+                var target = ((padTop + row) * size) + padLeft;
+                for (var column = 0; column < region.Width; column++, source += 3, target++)
+                {
+                    destination[target] = pixels[source + red];
+                    destination[plane + target] = pixels[source + green];
+                    destination[(2 * plane) + target] = pixels[source + blue];
+                }
+            }
+
+            return;
+        }
+
+        var ratio = (double)side / size;
+        Span<int> leftOffset = size <= 1024 ? stackalloc int[size] : new int[size];
+        Span<int> rightOffset = size <= 1024 ? stackalloc int[size] : new int[size];
         Span<double> columnFraction = size <= 1024 ? stackalloc double[size] : new double[size];
         for (var u = 0; u < size; u++)
         {
             var x = ratio * u;
-            columnFloor[u] = (int)Math.Floor(x);
-            columnCeil[u] = Math.Min(side - 1, (int)Math.Ceiling(x));
-            columnFraction[u] = x - columnFloor[u];
+            var left = (int)Math.Floor(x);
+            leftOffset[u] = ColumnOffset(region, left - padLeft);
+            rightOffset[u] = ColumnOffset(region, Math.Min(side - 1, (int)Math.Ceiling(x)) - padLeft);
+            columnFraction[u] = x - left;
         }
 
         for (var v = 0; v < size; v++)
@@ -47,8 +67,8 @@ internal static class SquareResampler
             var bottomRow = RowOffset(image, region, bottom - padTop);
             for (var u = 0; u < size; u++)
             {
-                var left = ColumnOffset(region, columnFloor[u] - padLeft);
-                var right = ColumnOffset(region, columnCeil[u] - padLeft);
+                var left = leftOffset[u];
+                var right = rightOffset[u];
                 var fraction = columnFraction[u];
                 var index = (v * size) + u;
                 destination[index] = Blend(pixels, topRow, bottomRow, left, right, red, fraction, rowFraction);

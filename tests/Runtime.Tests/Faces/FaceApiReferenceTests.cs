@@ -31,7 +31,9 @@ public sealed class FaceApiReferenceTests(ITestOutputHelper output) : IDisposabl
     [Fact]
     public async Task Our_models_and_decoding_match_face_api_js_on_the_same_frames()
     {
-        var frames = FaceModels.Frames.ToArray();
+        // The committed 320x240 frames, plus a 256x192 cut of one, which the detector input
+        // has to resample (320x240 frames are only padded).
+        var frames = FaceModels.Frames.Append(WriteCut(FaceModels.Frames.First(), "face_000_cut256", 32, 24, 256, 192)).ToArray();
         var reference = await RunReferenceAsync(frames);
         var decoder = new TinyFaceDetectorDecoder(FaceModels.DetectorSize);
         var detectorInput = new DetectorInput(FaceModels.DetectorSize);
@@ -111,16 +113,16 @@ public sealed class FaceApiReferenceTests(ITestOutputHelper output) : IDisposabl
             worstExpression = Math.Max(worstExpression, frameExpression);
             worstRaw = Math.Max(worstRaw, rawError);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name,-12} {faces.Count,5}  {(faces.Count > 0 ? frameIou.ToString("F6", CultureInfo.InvariantCulture) : "-"),8}  {frameLandmarks,34:F4}  {frameExpression,23:E2}  {rawError,15:E2}"));
+                $"{name,-15} {faces.Count,2}  {(faces.Count > 0 ? frameIou.ToString("F6", CultureInfo.InvariantCulture) : "-"),8}  {frameLandmarks,34:F4}  {frameExpression,23:E2}  {rawError,15:E2}"));
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"figures: face-api.js reference, {frames.Length} frames, {faceCount} faces: box IoU >= {worstIou:F6}; landmarks <= {worstLandmarks:F4} px mean at 320x240; expressions <= {worstExpression:E2}; raw outputs <= {worstRaw:E2}; input tensors <= {worstInput:E2} grey levels"));
+            $"figures: face-api.js reference, {frames.Length} frames, {faceCount} faces: box IoU >= {worstIou:F6}; landmarks <= {worstLandmarks:F4} px mean (320x240 frames and a 256x192 cut); expressions <= {worstExpression:E2}; raw outputs <= {worstRaw:E2}; input tensors <= {worstInput:E2} grey levels"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"(the tiny landmark net is {worstTinyLandmarks:F2} px mean from the full net's reference points at worst)"));
         Assert.True(faceCount >= 6, $"only {faceCount} faces in the reference frames");
         Assert.True(worstInput <= 1e-3, $"our input tensors differ from face-api's by {worstInput} grey levels");
-        ReportRunTimes();
+        ReportRunTimes(FaceModels.LoadFrame(frames.Single(f => Path.GetFileNameWithoutExtension(f) == "face_000")));
     }
 
     public void Dispose()
@@ -129,20 +131,36 @@ public sealed class FaceApiReferenceTests(ITestOutputHelper output) : IDisposabl
         Directory.Delete(workDirectory, recursive: true);
     }
 
-    // Informative only (never asserted): what one inference costs on this machine's CPU provider.
-    private void ReportRunTimes()
+    // Informative only (never asserted): what each step costs on this machine, CPU provider, 1 thread.
+    private void ReportRunTimes((byte[] Pixels, int Width, int Height) frame)
     {
         foreach (var session in new[] { models.Detector, models.Landmarks, models.LandmarksTiny, models.Expressions })
         {
-            session.Run();
+            Report(session.Spec.File, () => session.Run());
+        }
+
+        var detectorInput = new DetectorInput(FaceModels.DetectorSize);
+        var input = new float[detectorInput.Length];
+        var crop = new float[FaceCropInput.Length];
+        var decoder = new TinyFaceDetectorDecoder(FaceModels.DetectorSize);
+        Report("DetectorInput.Write (320x240 frame)", () => detectorInput.Write(FaceModels.Image(frame), input));
+        Report("FaceCropInput.Write (150x132 box)", () => FaceCropInput.Write(FaceModels.Image(frame), new FaceBox(89.3, 70.5, 150.5, 131.8), crop));
+        input.CopyTo(models.Detector.Input(0));
+        models.Detector.Run();
+        var grid = models.Detector.Output(0).ToArray();
+        Report("TinyFaceDetectorDecoder.Decode", () => decoder.Decode(grid, frame.Width, frame.Height));
+
+        void Report(string what, Action step)
+        {
+            step();
             const int runs = 10;
             var clock = Stopwatch.StartNew();
             for (var i = 0; i < runs; i++)
             {
-                session.Run();
+                step();
             }
 
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{session.Spec.File}: {clock.Elapsed.TotalMilliseconds / runs:F2} ms per run (CPU provider, 1 thread; informative)"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what}: {clock.Elapsed.TotalMilliseconds / runs:F2} ms (informative)"));
         }
     }
 
@@ -166,6 +184,22 @@ public sealed class FaceApiReferenceTests(ITestOutputHelper output) : IDisposabl
         output.WriteLine(result.Output.Trim());
         using var document = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(workDirectory, "results.json")));
         return document.RootElement.Clone();
+    }
+
+    // A region of a committed frame as a new uint8 .npy frame in the work folder.
+    private string WriteCut(string framePath, string name, int x, int y, int width, int height)
+    {
+        var frame = FaceModels.LoadFrame(framePath);
+        var header = string.Create(CultureInfo.InvariantCulture, $"{{'descr': '|u1', 'fortran_order': False, 'shape': ({height}, {width}, 3), }}").PadRight(117) + "\n";
+        using var file = File.Create(Path.Combine(workDirectory, name + ".npy"));
+        file.Write([0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0, (byte)header.Length, 0]);
+        file.Write(System.Text.Encoding.Latin1.GetBytes(header));
+        for (var row = y; row < y + height; row++)
+        {
+            file.Write(frame.Pixels, ((row * frame.Width) + x) * 3, width * 3);
+        }
+
+        return file.Name;
     }
 
     private float[] Load(string frame, string tensor) => NpyArray.Read(Path.Combine(workDirectory, $"{frame}.{tensor}.npy")).Data;
