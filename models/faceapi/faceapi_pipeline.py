@@ -79,7 +79,8 @@ def decode_detections(grid: np.ndarray, image_width: int, image_height: int, inp
     cells = grid.shape[1]
     g = grid.reshape(cells, cells, len(DETECTOR_ANCHORS), 5).astype(np.float64)
     scale = input_size / max(image_width, image_height)
-    reshaped_w, reshaped_h = round(image_width * scale), round(image_height * scale)
+    # JS Math.round (halves up), not Python's round-half-even.
+    reshaped_w, reshaped_h = math.floor(image_width * scale + 0.5), math.floor(image_height * scale + 0.5)
     fx, fy = input_size / reshaped_w, input_size / reshaped_h
     found = []
     for row in range(cells):
