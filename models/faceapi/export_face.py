@@ -39,8 +39,10 @@ DETECTOR_SIZE = 320
 FRAME_WIDTH, FRAME_HEIGHT = 320, 240
 OPENCV_DOC = Path("/usr/share/doc/opencv-doc/opencv4/html")
 
-# name -> (source, ffmpeg filter before the 320x240 fit); every frame is uint8 RGB 240x320.
+# name -> (source, ffmpeg filter to a 320x240 frame, or "null" to keep a 320x320 photo as it is);
+# frames are uint8 RGB [height, width, 3].
 FRAMES = {
+    "face_jpg": (REPO / "tests/media/face.jpg", "null"),
     "face_000": (REPO / "tests/media/face.mp4", "select=eq(n\\,0)"),
     "face_180": (REPO / "tests/media/face.mp4", "select=eq(n\\,180)"),
     "face_359": (REPO / "tests/media/face.mp4", "select=eq(n\\,359)"),
@@ -94,9 +96,10 @@ def decode_frame(source: Path, vf: str) -> np.ndarray:
     cmd = ["ffmpeg", "-v", "error", "-nostdin", "-i", str(source), "-vf", vf, "-frames:v", "1",
            "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
     raw = subprocess.run(cmd, check=True, capture_output=True).stdout
-    if len(raw) != FRAME_WIDTH * FRAME_HEIGHT * 3:
-        sys.exit(f"export_face: {source.name} ({vf}) gave {len(raw)} bytes, not a {FRAME_WIDTH}x{FRAME_HEIGHT} RGB frame")
-    return np.frombuffer(raw, np.uint8).reshape(FRAME_HEIGHT, FRAME_WIDTH, 3).copy()
+    height = FRAME_WIDTH if vf == "null" else FRAME_HEIGHT
+    if len(raw) != FRAME_WIDTH * height * 3:
+        sys.exit(f"export_face: {source.name} ({vf}) gave {len(raw)} bytes, not a {FRAME_WIDTH}x{height} RGB frame")
+    return np.frombuffer(raw, np.uint8).reshape(height, FRAME_WIDTH, 3).copy()
 
 
 def run(net: torch.nn.Module, x: np.ndarray) -> np.ndarray:

@@ -13,7 +13,7 @@ namespace EdgeEmotion.Runtime.Tests.Faces;
 /// <summary>
 /// Our ONNX face models and runtime types against face-api.js itself (models/faceapi/reference.cjs:
 /// @vladmandic/face-api 1.7.15 on TF.js's CPU backend), on the same raw RGB frames: the
-/// committed media, a still of four people and a painting. Raw outputs on the reference's own
+/// committed photo and video, a still of four people and a painting. Raw outputs on the reference's own
 /// input tensors within a tight tolerance; then the whole chain from pixels (input builders,
 /// grid decoding and NMS, landmark decoding, the expression box) against face-api's decoded
 /// results: boxes IoU >= 0.95, landmarks within 1 px mean at 320x240, expressions within 1e-3.
@@ -31,9 +31,11 @@ public sealed class FaceApiReferenceTests(ITestOutputHelper output) : IDisposabl
     [Fact]
     public async Task Our_models_and_decoding_match_face_api_js_on_the_same_frames()
     {
-        // The committed 320x240 frames, plus a 256x192 cut of one, which the detector input
-        // has to resample (320x240 frames are only padded).
-        var frames = FaceModels.Frames.Append(WriteCut(FaceModels.Frames.First(), "face_000_cut256", 32, 24, 256, 192)).ToArray();
+        // The committed frames (320x240, and the 320x320 photo), plus a 256x192 cut of one,
+        // which the detector input has to resample (320-wide frames are only padded).
+        var committed = FaceModels.Frames.ToArray();
+        var face000 = committed.Single(f => Path.GetFileNameWithoutExtension(f) == "face_000");
+        var frames = committed.Append(WriteCut(face000, "face_000_cut256", 32, 24, 256, 192)).ToArray();
         var reference = await RunReferenceAsync(frames);
         var decoder = new TinyFaceDetectorDecoder(FaceModels.DetectorSize);
         var detectorInput = new DetectorInput(FaceModels.DetectorSize);
@@ -42,7 +44,7 @@ public sealed class FaceApiReferenceTests(ITestOutputHelper output) : IDisposabl
         double worstIou = 1, worstLandmarks = 0, worstTinyLandmarks = 0, worstExpression = 0, worstRaw = 0, worstInput = 0;
         var faceCount = 0;
         output.WriteLine($"face-api {reference.GetProperty("faceApi").GetString()}, tfjs {reference.GetProperty("tfjs").GetString()} on '{reference.GetProperty("backend").GetString()}'; detector input {FaceModels.DetectorSize}");
-        output.WriteLine("frame        faces  IoU(min)  landmarks mean px (max over faces)  expressions max |error|  raw max |error|");
+        output.WriteLine("frame          faces  IoU(min)  landmarks mean px (max over faces)  expressions max |error|  raw max |error|");
         foreach (var frameResult in reference.GetProperty("frames").EnumerateArray())
         {
             var name = frameResult.GetProperty("name").GetString()!;
@@ -117,7 +119,7 @@ public sealed class FaceApiReferenceTests(ITestOutputHelper output) : IDisposabl
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"figures: face-api.js reference, {frames.Length} frames, {faceCount} faces: box IoU >= {worstIou:F6}; landmarks <= {worstLandmarks:F4} px mean (320x240 frames and a 256x192 cut); expressions <= {worstExpression:E2}; raw outputs <= {worstRaw:E2}; input tensors <= {worstInput:E2} grey levels"));
+            $"figures: face-api.js reference, {frames.Length} frames, {faceCount} faces: box IoU >= {worstIou:F6}; landmarks <= {worstLandmarks:F4} px mean (320x240 frames, a 320x320 photo, a 256x192 cut); expressions <= {worstExpression:E2}; raw outputs <= {worstRaw:E2}; input tensors <= {worstInput:E2} grey levels"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"(the tiny landmark net is {worstTinyLandmarks:F2} px mean from the full net's reference points at worst)"));
         Assert.True(faceCount >= 6, $"only {faceCount} faces in the reference frames");
