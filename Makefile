@@ -8,11 +8,12 @@ RID := $(if $(filter aarch64 arm64,$(ARCH)),linux-arm64,linux-x64)
 BIN := bin
 RESULTS := TestResults
 
-.PHONY: setup build publish-jetson test run replay-samples models models-tiny bench soak flops docs-examples clean
+.PHONY: setup build publish-jetson test run replay-samples models models-tiny face-models bench soak flops docs-examples clean
 
 setup:
 	@bash scripts/setup.sh
 	@bash scripts/build-dashboard.sh
+	@bash scripts/setup-faceapi.sh
 
 # The CLI lands at ./bin/edgeemo (framework-dependent, this machine's architecture).
 build: setup
@@ -44,9 +45,15 @@ replay-samples: build
 	./$(BIN)/edgeemo replay --pack models/packs/pain-tiny --video tests/media/face.mp4 --eda tests/media/eda.csv --out $(RESULTS)/pain.jsonl --plot $(RESULTS)/pain.html
 	@head -n 3 $(RESULTS)/pain.jsonl
 
-# Full-size packs (the paper's widths): generated here, git-ignored.
-models: setup
+# Full-size packs (the paper's widths): generated here, git-ignored. Also re-exports the
+# committed face models (models/face) from the npm package.
+models: setup face-models
 	$(PYTHON) models/export/export_packs.py --out models/packs --sizes full tiny
+
+# face-api.js's trained detector, landmark and expression nets, re-created in PyTorch from the
+# pinned npm package (models/faceapi), as ONNX with goldens in models/face (committed).
+face-models: setup
+	$(PYTHON) models/faceapi/export_face.py --out models/face
 
 # Re-export the committed tiny packs (after changing models/export).
 models-tiny: setup

@@ -8,7 +8,8 @@ namespace EdgeEmotion.Runtime.Golden;
 
 /// <summary>
 /// A float32 array in NumPy's .npy format (what the PyTorch export writes with np.save), so
-/// ML engineers can open the same golden files with numpy.load.
+/// ML engineers can open the same golden files with numpy.load. uint8 files (images) read as
+/// floats of the same values.
 /// </summary>
 public sealed partial class NpyArray
 {
@@ -73,9 +74,10 @@ public sealed partial class NpyArray
 
         var header = Encoding.Latin1.GetString(bytes.Slice(headerStart, headerLength));
         var descr = Descr().Match(header);
-        if (!descr.Success || descr.Groups[1].Value != "<f4")
+        var isBytes = descr.Success && descr.Groups[1].Value is "|u1" or "<u1";
+        if (!descr.Success || (descr.Groups[1].Value != "<f4" && !isBytes))
         {
-            throw new InvalidDataException($"only little-endian float32 ('<f4') is supported; header is {header.Trim()}");
+            throw new InvalidDataException($"only little-endian float32 ('<f4') and uint8 ('|u1') are supported; header is {header.Trim()}");
         }
 
         if (!header.Contains("'fortran_order': False", StringComparison.Ordinal))
@@ -95,12 +97,24 @@ public sealed partial class NpyArray
             .ToArray();
         var count = shape.Aggregate(1L, (a, d) => a * d);
         var body = bytes[(headerStart + headerLength)..];
-        if (body.Length != count * sizeof(float))
+        var itemSize = isBytes ? 1 : sizeof(float);
+        if (body.Length != count * itemSize)
         {
-            throw new InvalidDataException($"data holds {body.Length} bytes; shape [{string.Join(", ", shape)}] needs {count * sizeof(float)}");
+            throw new InvalidDataException($"data holds {body.Length} bytes; shape [{string.Join(", ", shape)}] needs {count * itemSize}");
         }
 
         var data = new float[count];
+        if (isBytes)
+        {
+            // Images (frames, detector inputs) are stored as bytes and widened exactly.
+            for (var i = 0; i < data.Length; i++)
+            {
+                data[i] = body[i];
+            }
+
+            return new NpyArray(data, shape);
+        }
+
         if (BitConverter.IsLittleEndian)
         {
             MemoryMarshal.Cast<byte, float>(body).CopyTo(data);

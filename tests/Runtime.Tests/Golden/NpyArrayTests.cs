@@ -1,4 +1,5 @@
 using EdgeEmotion.Runtime.Golden;
+using EdgeEmotion.Tests;
 
 namespace EdgeEmotion.Runtime.Tests.Golden;
 
@@ -74,5 +75,27 @@ public sealed class NpyArrayTests
         var e = Assert.Throws<InvalidDataException>(() => NpyArray.Parse(bytes));
 
         Assert.Contains("float32", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Reads_uint8_images_as_floats_of_the_same_values()
+    {
+        var header = "{'descr': '|u1', 'fortran_order': False, 'shape': (1, 2, 3), }".PadRight(117) + "\n";
+        var bytes = new byte[] { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0, (byte)header.Length, 0 }
+            .Concat(System.Text.Encoding.Latin1.GetBytes(header)).Concat(new byte[] { 0, 1, 127, 128, 254, 255 }).ToArray();
+
+        var array = NpyArray.Parse(bytes);
+
+        Assert.Equal([1L, 2L, 3L], array.Shape);
+        Assert.Equal([0f, 1f, 127f, 128f, 254f, 255f], array.Data);
+    }
+
+    [Fact]
+    public void Reads_the_committed_face_frames()
+    {
+        var frame = NpyArray.Read(Path.Combine(TestPaths.RepoRoot, "models", "face", "golden", "frames", "face_000.npy"));
+
+        Assert.Equal([240L, 320L, 3L], frame.Shape);
+        Assert.InRange(frame.Data.Max(), 200f, 255f);
     }
 }

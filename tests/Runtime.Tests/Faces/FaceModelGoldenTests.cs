@@ -1,0 +1,85 @@
+using System.Text.Json;
+using EdgeEmotion.Runtime.Faces;
+using EdgeEmotion.Runtime.Golden;
+using Xunit.Abstractions;
+
+namespace EdgeEmotion.Runtime.Tests.Faces;
+
+/// <summary>
+/// The ONNX face models against the PyTorch goldens (models/faceapi/export_face.py), and the
+/// runtime's input builders against the Python pipeline that cut the golden inputs.
+/// </summary>
+public sealed class FaceModelGoldenTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly FaceModels models = new();
+
+    [Fact]
+    public void Every_model_reproduces_its_PyTorch_goldens()
+    {
+        using var cases = JsonDocument.Parse(File.ReadAllText(Path.Combine(FaceModels.Folder, "golden", "cases.json")));
+        var tolerance = cases.RootElement.GetProperty("tolerance").GetDouble();
+        var count = 0;
+        foreach (var c in cases.RootElement.GetProperty("cases").EnumerateArray())
+        {
+            var session = models.ByFile(c.GetProperty("model").GetString()!);
+            var input = NpyArray.Read(Path.Combine(FaceModels.Folder, c.GetProperty("inputs").EnumerateObject().Single().Value.GetString()!));
+            var expected = NpyArray.Read(Path.Combine(FaceModels.Folder, c.GetProperty("outputs").EnumerateObject().Single().Value.GetString()!));
+            input.Data.CopyTo(session.Input(0));
+            session.Run();
+            var error = MaxAbsError(session.Output(0), expected.Data);
+            output.WriteLine($"{session.Spec.File,-28} {c.GetProperty("outputs").EnumerateObject().Single().Value.GetString(),-48} max |error| {error:E2}");
+            Assert.True(error <= tolerance, $"{session.Spec.File}: max error {error} over {tolerance}");
+            count++;
+        }
+
+        Assert.Equal(12, count);
+    }
+
+    [Theory]
+    [InlineData("face_000")]
+    [InlineData("people4")]
+    [InlineData("monalisa")]
+    public void The_input_builders_reproduce_the_golden_inputs(string frameName)
+    {
+        var frame = FaceModels.LoadFrame(Path.Combine(FaceModels.Folder, "golden", "frames", frameName + ".npy"));
+        var golden = Path.Combine(FaceModels.Folder, "golden", frameName);
+
+        var detectorInput = new DetectorInput(FaceModels.DetectorSize);
+        var image = new float[detectorInput.Length];
+        detectorInput.Write(FaceModels.Image(frame), image);
+        Assert.Equal(NpyArray.Read(golden + "_image.npy").Data, image);
+
+        image.CopyTo(models.Detector.Input(0));
+        models.Detector.Run();
+        var faces = new TinyFaceDetectorDecoder(FaceModels.DetectorSize).Decode(models.Detector.Output(0), frame.Width, frame.Height);
+        Assert.NotEmpty(faces);
+
+        var crop = new float[FaceCropInput.Length];
+        var region = FaceCropInput.Write(FaceModels.Image(frame), faces[0].Box, crop);
+        var cropError = MaxAbsError(crop, NpyArray.Read(golden + "_face0_landmark_crop.npy").Data);
+
+        crop.CopyTo(models.Landmarks.Input(0));
+        models.Landmarks.Run();
+        var landmarks = FaceLandmarks68.Decode(models.Landmarks.Output(0), region, new FacePoint(faces[0].Box.X, faces[0].Box.Y));
+        FaceCropInput.Write(FaceModels.Image(frame), landmarks.AlignedBox(), crop);
+        var alignedError = MaxAbsError(crop, NpyArray.Read(golden + "_face0_expression_crop.npy").Data);
+
+        output.WriteLine($"{frameName}: {faces.Count} faces, landmark crop max |error| {cropError:E2}, expression crop {alignedError:E2} (grey levels)");
+        Assert.True(cropError <= 1e-3, $"landmark crop differs by {cropError}");
+        Assert.True(alignedError <= 1e-3, $"expression crop differs by {alignedError}");
+    }
+
+    public void Dispose() => models.Dispose();
+
+    internal static double MaxAbsError(ReadOnlySpan<float> actual, ReadOnlySpan<float> expected)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        var max = 0.0;
+        for (var i = 0; i < actual.Length; i++)
+        {
+            max = Math.Max(max, Math.Abs(actual[i] - expected[i]));
+        }
+
+        return max;
+    }
+}
