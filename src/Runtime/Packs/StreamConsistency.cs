@@ -157,16 +157,11 @@ internal static partial class StreamConsistency
             (StreamRecipes.FaceClip, stream.FaceClip), (StreamRecipes.LogMel, stream.Logmel),
             (StreamRecipes.Waveform, stream.Waveform), (StreamRecipes.Eda, stream.Eda),
         };
-        foreach (var (recipe, value) in parameters)
+        Require(parameters.Single(p => p.Recipe == stream.Recipe).Value is not null, $"{path}.{stream.Recipe}",
+            $"a '{stream.Recipe}' stream needs its '{stream.Recipe}' parameters", PackErrorKind.MissingField);
+        foreach (var (recipe, value) in parameters.Where(p => p.Recipe != stream.Recipe))
         {
-            if (recipe == stream.Recipe)
-            {
-                Require(value is not null, $"{path}.{recipe}", $"a '{recipe}' stream needs its '{recipe}' parameters", PackErrorKind.MissingField);
-            }
-            else
-            {
-                Forbid(value, $"{path}.{recipe}", $"a '{stream.Recipe}' stream takes its parameters under '{stream.Recipe}' only, not '{recipe}'");
-            }
+            Forbid(value, $"{path}.{recipe}", $"a '{stream.Recipe}' stream takes its parameters under '{stream.Recipe}' only, not '{recipe}'");
         }
 
         var backbone = stream.Backbone;
