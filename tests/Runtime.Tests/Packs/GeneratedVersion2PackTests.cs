@@ -1,0 +1,84 @@
+using EdgeEmotion.Runtime.Golden;
+using EdgeEmotion.Runtime.Packs;
+using EdgeEmotion.Tests;
+
+namespace EdgeEmotion.Runtime.Tests.Packs;
+
+/// <summary>Tiny version 2 packs made by PyTorch in the test (make_v2_packs.py), once for the class.</summary>
+public sealed class GeneratedVersion2Packs : IAsyncLifetime
+{
+    public static readonly string Script = PythonScript.Repo("tests", "Runtime.Tests", "Packs", "make_v2_packs.py");
+
+    public string Directory { get; } = Path.Combine(Path.GetTempPath(), $"edgeemo-test-v2-packs-{Guid.NewGuid():N}");
+
+    public string Pack(string id) => Path.Combine(Directory, id);
+
+    public async Task InitializeAsync()
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        var (code, stdout, stderr) = await PythonScript.RunAsync(Script, Directory);
+        Assert.True(code == 0, $"make_v2_packs.py failed ({code}): {stdout}{stderr}");
+    }
+
+    public Task DisposeAsync()
+    {
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a leftover temp folder must not fail a test.
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// Version 2 shapes no version 1 pack has, on real ONNX models: several streams per modality
+/// with their own feature sizes, a waveform input, a one-image face clip, imagination models,
+/// [S, 1] outputs, and a pack without fusion whose backbone gives the scores.
+/// </summary>
+public sealed class GeneratedVersion2PackTests(GeneratedVersion2Packs packs) : IClassFixture<GeneratedVersion2Packs>
+{
+    [Fact]
+    public void Two_audio_streams_with_imagination_open_and_pass_their_goldens()
+    {
+        using var sessions = CpuSessions.Open(packs.Pack("two-audio"));
+        var results = GoldenSelfTest.Run(sessions);
+
+        Assert.Equal(["visual", "audio_logmel", "audio_wave", "imagine.audio_logmel", "imagine.audio_wave", "fusion"], results.Select(r => r.Model));
+        Assert.All(results, r => Assert.True(r.Passed, $"{r.Model}: {r.MaxAbsError} {r.Problem}"));
+        Assert.Equal(["visual", "audio_logmel", "audio_wave"], sessions.Backbones.Keys);
+        Assert.Equal(["audio_logmel", "audio_wave"], sessions.Imaginations.Keys.Order());
+        Assert.Same(sessions.Fusion, sessions.Scores);
+    }
+
+    [Fact]
+    public void Two_audio_streams_read_the_newest_of_an_S_by_1_output()
+    {
+        var manifest = ModelPackLoader.Load(packs.Pack("two-audio")).Manifest;
+
+        Assert.Equal(4, manifest.Window);
+        Assert.Equal(4, manifest.ClipSpacing);
+        Assert.Equal([16, 16, 24], manifest.Streams.Select(s => s.FeatureDim!.Value));
+        Assert.All(manifest.Outputs, o => Assert.Equal(new ScoreLayout(4, 1, 3), ScoreLayout.Of(manifest, manifest.ScoreModel.Outputs.Single(t => t.Name == o.Name), o)));
+    }
+
+    [Fact]
+    public void Pack_without_fusion_scores_with_its_backbone()
+    {
+        using var sessions = CpuSessions.Open(packs.Pack("solo-visual"));
+        var manifest = sessions.Pack.Manifest;
+        var results = GoldenSelfTest.Run(sessions);
+
+        Assert.Null(sessions.Fusion);
+        Assert.Same(sessions.Backbones["visual"], sessions.Scores);
+        Assert.Equal("visual", manifest.ScoreModelName);
+        Assert.Equal(1, manifest.Window);
+        Assert.Equal(new ScoreLayout(1, 1, 0), ScoreLayout.Of(manifest, manifest.ScoreModel.Outputs[0], manifest.Outputs[0]));
+        Assert.Equal(new ScoreLayout(3, 1, 2), ScoreLayout.Of(manifest, manifest.ScoreModel.Outputs[1], manifest.Outputs[1]));
+        Assert.All(results, r => Assert.True(r.Passed, $"{r.Model}: {r.MaxAbsError} {r.Problem}"));
+    }
+}
