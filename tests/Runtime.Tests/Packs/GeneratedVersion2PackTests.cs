@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using EdgeEmotion.Runtime.Golden;
+using EdgeEmotion.Runtime.Inference;
 using EdgeEmotion.Runtime.Packs;
 using EdgeEmotion.Tests;
 
@@ -80,5 +82,79 @@ public sealed class GeneratedVersion2PackTests(GeneratedVersion2Packs packs) : I
         Assert.Equal(new ScoreLayout(1, 1, 0), ScoreLayout.Of(manifest, manifest.ScoreModel.Outputs[0], manifest.Outputs[0]));
         Assert.Equal(new ScoreLayout(3, 1, 2), ScoreLayout.Of(manifest, manifest.ScoreModel.Outputs[1], manifest.Outputs[1]));
         Assert.All(results, r => Assert.True(r.Passed, $"{r.Model}: {r.MaxAbsError} {r.Problem}"));
+    }
+
+    [Fact]
+    public void Output_layout_that_disagrees_with_the_onnx_model_names_its_json_path()
+    {
+        // The model gives [4, 1]; the manifest declares the (valid) transposed layout.
+        var copy = CopyOf("two-audio");
+        try
+        {
+            EditManifest(copy, m =>
+            {
+                var valence = m["fusion"]!["outputs"]![0]!;
+                valence["shape"] = new JsonArray(1, 4);
+                valence["timeAxis"] = 1;
+            });
+            var pack = ModelPackLoader.Load(copy);
+
+            var e = Assert.Throws<ModelPackException>(() => PackSessions.Open(pack, CpuSessions.Factory()).Dispose());
+
+            Assert.Equal(PackErrorKind.ModelSignatureMismatch, e.Kind);
+            Assert.Equal("fusion.onnx", e.Location);
+            Assert.Contains("output 'valence' has shape [4, 1] in the model but [1, 4] in the manifest (manifest.json $.fusion.outputs[0])", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Imagination_input_that_disagrees_with_the_onnx_model_names_its_json_path()
+    {
+        var copy = CopyOf("two-audio");
+        try
+        {
+            EditManifest(copy, m =>
+            {
+                m["modalities"]![1]!["streams"]![1]!["imagination"]!["inputs"]![0]!["name"] = "face_feature";
+                var golden = m["golden"]!["cases"]!.AsArray().Single(c => (string?)c!["model"] == "imagine.audio_wave")!["inputs"]!.AsObject();
+                golden["face_feature"] = (string?)golden["visual_feature"];
+                golden.Remove("visual_feature");
+            });
+            var pack = ModelPackLoader.Load(copy);
+
+            var e = Assert.Throws<ModelPackException>(() => PackSessions.Open(pack, CpuSessions.Factory()).Dispose());
+
+            Assert.Equal("imagine_audio_wave.onnx", e.Location);
+            Assert.Contains("(manifest.json $.modalities[1].streams[1].imagination.inputs)", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+    }
+
+    private string CopyOf(string id)
+    {
+        var target = Path.Combine(Path.GetTempPath(), $"edgeemo-test-{id}-{Guid.NewGuid():N}");
+        foreach (var file in Directory.EnumerateFiles(packs.Pack(id), "*", SearchOption.AllDirectories))
+        {
+            var to = Path.Combine(target, Path.GetRelativePath(packs.Pack(id), file));
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            File.Copy(file, to);
+        }
+
+        return target;
+    }
+
+    private static void EditManifest(string pack, Action<JsonObject> edit)
+    {
+        var path = Path.Combine(pack, ManifestReader.FileName);
+        var manifest = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        edit(manifest);
+        File.WriteAllText(path, manifest.ToJsonString());
     }
 }
