@@ -6,37 +6,6 @@ using EdgeEmotion.Tests;
 
 namespace EdgeEmotion.Runtime.Tests.Packs;
 
-/// <summary>Tiny version 2 packs made by PyTorch in the test (make_v2_packs.py), once for the class.</summary>
-public sealed class GeneratedVersion2Packs : IAsyncLifetime
-{
-    public static readonly string Script = PythonScript.Repo("tests", "Runtime.Tests", "Packs", "make_v2_packs.py");
-
-    public string Directory { get; } = Path.Combine(Path.GetTempPath(), $"edgeemo-test-v2-packs-{Guid.NewGuid():N}");
-
-    public string Pack(string id) => Path.Combine(Directory, id);
-
-    public async Task InitializeAsync()
-    {
-        System.IO.Directory.CreateDirectory(Directory);
-        var (code, stdout, stderr) = await PythonScript.RunAsync(Script, Directory);
-        Assert.True(code == 0, $"make_v2_packs.py failed ({code}): {stdout}{stderr}");
-    }
-
-    public Task DisposeAsync()
-    {
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: a leftover temp folder must not fail a test.
-        }
-
-        return Task.CompletedTask;
-    }
-}
-
 /// <summary>
 /// Version 2 shapes no version 1 pack has, on real ONNX models: several streams per modality
 /// with their own feature sizes, a waveform input, a one-image face clip, imagination models,
@@ -88,66 +57,39 @@ public sealed class GeneratedVersion2PackTests(GeneratedVersion2Packs packs) : I
     public void Output_layout_that_disagrees_with_the_onnx_model_names_its_json_path()
     {
         // The model gives [4, 1]; the manifest declares the (valid) transposed layout.
-        var copy = CopyOf("two-audio");
-        try
+        using var copy = PackCopy.Of(packs.Pack("two-audio"));
+        EditManifest(copy.Directory, m =>
         {
-            EditManifest(copy, m =>
-            {
-                var valence = m["fusion"]!["outputs"]![0]!;
-                valence["shape"] = new JsonArray(1, 4);
-                valence["timeAxis"] = 1;
-            });
-            var pack = ModelPackLoader.Load(copy);
+            var valence = m["fusion"]!["outputs"]![0]!;
+            valence["shape"] = new JsonArray(1, 4);
+            valence["timeAxis"] = 1;
+        });
+        var pack = ModelPackLoader.Load(copy.Directory);
 
-            var e = Assert.Throws<ModelPackException>(() => PackSessions.Open(pack, CpuSessions.Factory()).Dispose());
+        var e = Assert.Throws<ModelPackException>(() => PackSessions.Open(pack, CpuSessions.Factory()).Dispose());
 
-            Assert.Equal(PackErrorKind.ModelSignatureMismatch, e.Kind);
-            Assert.Equal("fusion.onnx", e.Location);
-            Assert.Contains("output 'valence' has shape [4, 1] in the model but [1, 4] in the manifest (manifest.json $.fusion.outputs[0])", e.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(copy, recursive: true);
-        }
+        Assert.Equal(PackErrorKind.ModelSignatureMismatch, e.Kind);
+        Assert.Equal("fusion.onnx", e.Location);
+        Assert.Contains("output 'valence' has shape [4, 1] in the model but [1, 4] in the manifest (manifest.json $.fusion.outputs[0])", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Imagination_input_that_disagrees_with_the_onnx_model_names_its_json_path()
     {
-        var copy = CopyOf("two-audio");
-        try
+        using var copy = PackCopy.Of(packs.Pack("two-audio"));
+        EditManifest(copy.Directory, m =>
         {
-            EditManifest(copy, m =>
-            {
-                m["modalities"]![1]!["streams"]![1]!["imagination"]!["inputs"]![0]!["name"] = "face_feature";
-                var golden = m["golden"]!["cases"]!.AsArray().Single(c => (string?)c!["model"] == "imagine.audio_wave")!["inputs"]!.AsObject();
-                golden["face_feature"] = (string?)golden["visual_feature"];
-                golden.Remove("visual_feature");
-            });
-            var pack = ModelPackLoader.Load(copy);
+            m["modalities"]![1]!["streams"]![1]!["imagination"]!["inputs"]![0]!["name"] = "face_feature";
+            var golden = m["golden"]!["cases"]!.AsArray().Single(c => (string?)c!["model"] == "imagine.audio_wave")!["inputs"]!.AsObject();
+            golden["face_feature"] = (string?)golden["visual_feature"];
+            golden.Remove("visual_feature");
+        });
+        var pack = ModelPackLoader.Load(copy.Directory);
 
-            var e = Assert.Throws<ModelPackException>(() => PackSessions.Open(pack, CpuSessions.Factory()).Dispose());
+        var e = Assert.Throws<ModelPackException>(() => PackSessions.Open(pack, CpuSessions.Factory()).Dispose());
 
-            Assert.Equal("imagine_audio_wave.onnx", e.Location);
-            Assert.Contains("(manifest.json $.modalities[1].streams[1].imagination.inputs)", e.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(copy, recursive: true);
-        }
-    }
-
-    private string CopyOf(string id)
-    {
-        var target = Path.Combine(Path.GetTempPath(), $"edgeemo-test-{id}-{Guid.NewGuid():N}");
-        foreach (var file in Directory.EnumerateFiles(packs.Pack(id), "*", SearchOption.AllDirectories))
-        {
-            var to = Path.Combine(target, Path.GetRelativePath(packs.Pack(id), file));
-            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
-            File.Copy(file, to);
-        }
-
-        return target;
+        Assert.Equal("imagine_audio_wave.onnx", e.Location);
+        Assert.Contains("(manifest.json $.modalities[1].streams[1].imagination.inputs)", e.Message, StringComparison.Ordinal);
     }
 
     private static void EditManifest(string pack, Action<JsonObject> edit)

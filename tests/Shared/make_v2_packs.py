@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Tiny schema-version-2 packs for the manifest tests, with shapes the v1 packs cannot have.
 
-    /usr/bin/python3 tests/Runtime.Tests/Packs/make_v2_packs.py OUT
+    /usr/bin/python3 tests/Shared/make_v2_packs.py OUT
 
 OUT/two-audio: a one-image face stream, a log-mel and a waveform audio stream (feature sizes
 16, 16, 24), an imagination model per audio stream (from the face feature, substitute
