@@ -92,6 +92,25 @@ public sealed class GeneratedVersion2PackTests(GeneratedVersion2Packs packs) : I
         Assert.Contains("(manifest.json $.modalities[1].streams[1].imagination.inputs)", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Model_without_a_golden_case_fails_the_self_test()
+    {
+        using var copy = PackCopy.Of(packs.Pack("two-audio"));
+        EditManifest(copy.Directory, m =>
+        {
+            var cases = m["golden"]!["cases"]!.AsArray();
+            cases.Remove(cases.Single(c => (string?)c!["model"] == "imagine.audio_wave"));
+        });
+
+        using var sessions = CpuSessions.Open(copy.Directory);
+        var results = GoldenSelfTest.Run(sessions);
+
+        var missing = Assert.Single(results, r => !r.Passed);
+        Assert.Equal("imagine.audio_wave", missing.Model);
+        Assert.Equal("imagine_audio_wave.onnx", missing.File);
+        Assert.Contains("no golden case", missing.Problem, StringComparison.Ordinal);
+    }
+
     private static void EditManifest(string pack, Action<JsonObject> edit)
     {
         var path = Path.Combine(pack, ManifestReader.FileName);
