@@ -37,7 +37,7 @@ internal sealed record PackLayoutReport(
 
     public void WriteHuman(TextWriter output)
     {
-        output.WriteLine($"  schema version {SchemaVersion}, a clip every {ClipSpacingFrames} frames");
+        output.WriteLine($"  schema version {SchemaVersion}, clips {ClipSpacingFrames} frames apart");
         var width = Math.Max(6, Streams.Max(s => s.Name.Length));
         output.WriteLine($"  {"stream".PadRight(width)} {"modality",-14} {"recipe",-9} {"feature",7}  {"input",-20} model");
         foreach (var s in Streams)

@@ -13,7 +13,7 @@ public sealed class ModelsVerifyVersion2Tests(GeneratedVersion2Packs packs) : IC
         var (code, output, _) = await CliRunner.RunAsync("models", "verify", packs.Pack("two-audio"), "--providers", "cpu");
 
         Assert.Equal(ExitCodes.Ok, code);
-        Assert.Contains("schema version 2, a clip every 4 frames", output, StringComparison.Ordinal);
+        Assert.Contains("schema version 2, clips 4 frames apart", output, StringComparison.Ordinal);
         Assert.Matches(@"visual\s+visual \(video\)\s+faceClip\s+16\s+\[1, 3, 32, 32\]\s+visual\.onnx", output);
         Assert.Matches(@"audio_wave\s+audio \(audio\)\s+waveform\s+24\s+\[1, 1, 2000\]\s+audio_wave\.onnx; imagined from visual by imagine_audio_wave\.onnx", output);
         Assert.Contains("when data is missing: visual black, audio imagine", output, StringComparison.Ordinal);
