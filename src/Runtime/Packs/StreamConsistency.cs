@@ -72,7 +72,7 @@ internal static partial class StreamConsistency
                 Require(stream.Name != PackModelNames.Fusion, $"{streamPath}.name", "'fusion' names the fusion head; give the stream another name");
                 Require(streamNames.Add(stream.Name), $"{streamPath}.name", $"stream '{stream.Name}' appears twice (stream names are unique across the pack)");
                 Require(recipes.Contains(stream.Recipe), $"{streamPath}.recipe",
-                    $"'{stream.Recipe}' is not a recipe for a {modality.Kind} modality ({string.Join(", ", recipes)})");
+                    $"'{stream.Recipe}' is not a recipe for {KindPhrase(modality.Kind)} modality ({string.Join(", ", recipes)})");
                 CheckStream(m, stream, streamPath);
                 if (stream.FaceClip is { } clip)
                 {
@@ -139,10 +139,8 @@ internal static partial class StreamConsistency
             return;
         }
 
-        var article = modality.Kind == ModalityKinds.Video ? "a" : "an";
         var allowed = m.Fusion is null ? natural : $"{natural}, {MissingSubstitutes.Imagine}";
-        Require(substitute == natural, $"{path}.missing.substitute",
-            $"'{substitute}' is not {article} {(modality.Kind == ModalityKinds.Eda ? "EDA" : modality.Kind)} substitute ({allowed})");
+        Require(substitute == natural, $"{path}.missing.substitute", $"'{substitute}' is not {KindPhrase(modality.Kind)} substitute ({allowed})");
         if (substitute == MissingSubstitutes.Neutral && modality.Missing.Value is null)
         {
             throw Missing($"{path}.missing.value", "the neutral EDA substitute needs a value in microsiemens");
@@ -244,6 +242,14 @@ internal static partial class StreamConsistency
         Require(imagination.Outputs.Count == 1, $"{path}.outputs", "an imagination model gives exactly one tensor: the imagined clip feature");
         RequireShape(imagination.Outputs[0], [1, stream.FeatureDim!.Value], $"{path}.outputs[0].shape", $"the imagined clip feature [1, featureDim of '{stream.Name}']");
     }
+
+    /// <summary>"a video", "an audio", "an EDA": the kind as the messages say it.</summary>
+    private static string KindPhrase(string kind) => kind switch
+    {
+        ModalityKinds.Video => "a video",
+        ModalityKinds.Audio => "an audio",
+        _ => "an EDA",
+    };
 
     [GeneratedRegex("^[a-z][a-z0-9_]*$")]
     private static partial Regex StreamName();

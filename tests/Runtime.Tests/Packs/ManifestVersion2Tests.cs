@@ -141,6 +141,14 @@ public sealed class ManifestVersion2Tests : IDisposable
     }
 
     [Fact]
+    public void Recipe_of_another_kind_on_an_audio_stream()
+    {
+        var e = Refused(m => Stream(m, 1)["recipe"] = "faceClip", PackErrorKind.InvalidValue, "$.modalities[1].streams[0].recipe");
+
+        Assert.Contains("'faceClip' is not a recipe for an audio modality (logmel, waveform)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Recipe_without_its_parameters()
     {
         Refused(m => Stream(m, 1)["recipe"] = "waveform", PackErrorKind.MissingField, "$.modalities[1].streams[0].waveform");
