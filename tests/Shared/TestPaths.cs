@@ -27,9 +27,13 @@ internal static class TestPaths
 internal sealed class PackCopy : IDisposable
 {
     public PackCopy(string packId)
+        : this(TestPaths.Pack(packId), packId)
+    {
+    }
+
+    private PackCopy(string source, string packId)
     {
         Directory = Path.Combine(Path.GetTempPath(), $"edgeemo-test-{packId}-{Guid.NewGuid():N}");
-        var source = TestPaths.Pack(packId);
         foreach (var file in System.IO.Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
             var target = Path.Combine(Directory, Path.GetRelativePath(source, file));
@@ -37,6 +41,9 @@ internal sealed class PackCopy : IDisposable
             File.Copy(file, target);
         }
     }
+
+    /// <summary>A copy of a pack folder outside models/packs (e.g. one a test generated).</summary>
+    public static PackCopy Of(string packDirectory) => new(packDirectory, Path.GetFileName(packDirectory));
 
     public string Directory { get; }
 

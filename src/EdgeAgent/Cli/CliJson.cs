@@ -21,6 +21,7 @@ internal sealed record ModelReport(
     string? Problem,
     string? Engine);
 
+/// <param name="Layout">What the pack is made of (streams, fusion, score layouts); null when it did not load.</param>
 internal sealed record VerifyReport(
     string Pack,
     string? Id,
@@ -29,7 +30,8 @@ internal sealed record VerifyReport(
     bool Ok,
     int FilesVerified,
     IReadOnlyList<ModelReport> Models,
-    PackErrorReport? Error);
+    PackErrorReport? Error,
+    PackLayoutReport? Layout = null);
 
 /// <param name="Engine">built, found, cache-off or no-engine on TensorRT; null on other providers.</param>
 /// <param name="CacheFolder">The keyed engine cache folder (absolute); null when the model is not on TensorRT or the cache is off.</param>

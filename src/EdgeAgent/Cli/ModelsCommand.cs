@@ -151,7 +151,7 @@ internal static class ModelsCommand
                     r.Tolerance, r.Passed, r.Problem, sessions[r.Model].Engine?.StateName))
                 .ToList();
             return new VerifyReport(pack.Directory, pack.Id, pack.Manifest.Version, pack.Manifest.Task,
-                models.Count > 0 && models.All(m => m.Passed), pack.Manifest.Files.Count, models, null);
+                models.Count > 0 && models.All(m => m.Passed), pack.Manifest.Files.Count, models, null, PackLayoutReport.Of(pack.Manifest));
         }
         catch (ModelPackException e)
         {
@@ -176,13 +176,15 @@ internal static class ModelsCommand
         }
 
         output.WriteLine($"pack {report.Id} {report.Version} ({report.Task}) at {report.Pack}");
+        report.Layout?.WriteHuman(output);
         output.WriteLine($"  files: {report.FilesVerified} verified by sha256");
-        output.WriteLine($"  {"model",-10} {"provider",-9} {"precision",-9} {"max abs error",14} {"tolerance",10}  result");
+        var width = Math.Max(10, report.Models.Select(m => m.Model.Length).DefaultIfEmpty(0).Max());
+        output.WriteLine($"  {"model".PadRight(width)} {"provider",-9} {"precision",-9} {"max abs error",14} {"tolerance",10}  result");
         foreach (var m in report.Models)
         {
             var maxError = m.MaxAbsError is { } e ? e.ToString("0.000e+00", CultureInfo.InvariantCulture) : "-";
             var verdict = m.Passed ? "ok" : m.Problem ?? "FAILED: outputs differ from PyTorch";
-            output.WriteLine($"  {m.Model,-10} {m.Provider,-9} {m.Precision,-9} {maxError,14} {m.Tolerance.ToString("0.##e+00", CultureInfo.InvariantCulture),10}  {verdict}");
+            output.WriteLine($"  {m.Model.PadRight(width)} {m.Provider,-9} {m.Precision,-9} {maxError,14} {m.Tolerance.ToString("0.##e+00", CultureInfo.InvariantCulture),10}  {verdict}");
         }
 
         output.WriteLine(report.Ok ? "verify: ok" : "verify: FAILED");

@@ -21,7 +21,8 @@ public sealed record GoldenResult(
 
 /// <summary>
 /// Runs a pack's golden cases: feeds the exported inputs to each opened model and compares the
-/// outputs with what PyTorch produced. This is the parity contract between training and edge.
+/// outputs with what PyTorch produced. This is the parity contract between training and edge, so
+/// a model without a case (a stream backbone, an imagination model, the fusion head) fails too.
 /// </summary>
 public static class GoldenSelfTest
 {
@@ -59,6 +60,15 @@ public static class GoldenSelfTest
             {
                 results.Add(new GoldenResult(c.Model, session.Spec.File, provider, session.Precision, double.NaN, tolerance, e.Message));
             }
+        }
+
+        // Nothing proves a model without a case: it fails rather than pass unseen.
+        foreach (var (model, spec) in PackSessions.Models(pack.Manifest).Where(m => !golden.Cases.Any(c => c.Model == m.Name)))
+        {
+            var session = sessions[model];
+            var tolerance = session.ReducedPrecision ? golden.Fp16Tolerance ?? golden.Tolerance : golden.Tolerance;
+            results.Add(new GoldenResult(model, spec.File, session.Provider.ConfigName(), session.Precision, double.NaN, tolerance,
+                $"no golden case: nothing compares model '{model}' with PyTorch"));
         }
 
         return results;

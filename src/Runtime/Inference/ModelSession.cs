@@ -48,7 +48,7 @@ public sealed class ModelSession : IDisposable
         }
     }
 
-    /// <summary>The model's role in its pack: a modality name or "fusion".</summary>
+    /// <summary>The model's name in its pack (<see cref="PackModelNames"/>): a stream name, "imagine.&lt;stream&gt;" or "fusion".</summary>
     public string Name { get; }
 
     public ExecutionProviderKind Provider { get; }

@@ -30,7 +30,7 @@ public sealed partial class ModelSessionFactory
     public AcceleratorInfo Accelerator => accelerator.Value;
 
     /// <summary>Opens one model of the pack.</summary>
-    /// <param name="name">The model's role: a modality name or "fusion".</param>
+    /// <param name="name">The model's name (<see cref="PackModelNames"/>): a stream name, "imagine.&lt;stream&gt;" or "fusion".</param>
     /// <exception cref="ModelPackException">The file is not a loadable ONNX model or disagrees with the manifest.</exception>
     /// <exception cref="ExecutionProviderException">No configured provider could run the model.</exception>
     public ModelSession Open(ModelPack pack, string name, ModelFileSpec spec)
@@ -56,7 +56,7 @@ public sealed partial class ModelSessionFactory
         IReadOnlyList<TensorSpec> dynamicInputs;
         try
         {
-            dynamicInputs = ModelSignature.Check(spec.File, cpuSession, spec);
+            dynamicInputs = ModelSignature.Check(spec.File, cpuSession, spec, ManifestPaths.Model(pack.Manifest, name));
         }
         catch
         {

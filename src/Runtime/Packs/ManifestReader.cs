@@ -12,6 +12,9 @@ public static class ManifestReader
 {
     public const string FileName = "manifest.json";
 
+    // The C# model holds both versions' fields; which of them a version has is SchemaVersionFields' job.
+    private static readonly string KnownFields = $"schema versions {string.Join(" and ", PackManifest.SupportedSchemaVersions)} know";
+
     public static PackManifest ReadFile(string manifestPath)
     {
         string text;
@@ -46,7 +49,7 @@ public static class ManifestReader
             if (StrictJson.FindProblem(document.RootElement, context.PackManifest) is { } problem)
             {
                 throw new ModelPackException(problem.IsMissing ? PackErrorKind.MissingField : PackErrorKind.InvalidValue,
-                    $"{FileName} {problem.Path}", problem.Message.Replace("known here", $"schema version {PackManifest.SupportedSchemaVersion} has", StringComparison.Ordinal));
+                    $"{FileName} {problem.Path}", problem.Message.Replace("known here", KnownFields, StringComparison.Ordinal));
             }
 
             var version = document.RootElement.GetProperty("schemaVersion");
