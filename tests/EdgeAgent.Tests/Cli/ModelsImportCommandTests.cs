@@ -218,6 +218,18 @@ public sealed class ModelsImportCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_model_without_a_golden_case_is_refused()
+    {
+        EditManifest(m => m["golden"]!["cases"]!.AsArray().RemoveAt(1));
+
+        var (code, _, error) = await Import();
+
+        Assert.Equal(ExitCodes.Failed, code);
+        Assert.Contains("error: model 'audio' (audio_backbone.onnx) has no golden case (manifest.json $.golden.cases)", error, StringComparison.Ordinal);
+        AssertNothingWritten();
+    }
+
+    [Fact]
     public async Task A_folder_that_does_not_exist_is_a_usage_error()
     {
         var (code, _, error) = await CliRunner.RunAsync("models", "import", Path.Combine(root, "nowhere"), "--out", Out);
