@@ -106,12 +106,14 @@ internal static class ModelsImportCommand
     /// <summary>The golden results, in the columns of <c>models verify</c>.</summary>
     private static void WriteGolden(TextWriter output, IReadOnlyList<GoldenResult> results)
     {
-        output.WriteLine($"  {"model",-10} {"provider",-9} {"precision",-9} {"max abs error",14} {"tolerance",10}  result");
+        // Stream and imagination names (audio_logmel, imagine.audio) outgrow verify's 10 columns.
+        var width = results.Select(r => r.Model.Length).Append(10).Max();
+        output.WriteLine($"  {"model".PadRight(width)} {"provider",-9} {"precision",-9} {"max abs error",14} {"tolerance",10}  result");
         foreach (var r in results)
         {
             var maxError = double.IsFinite(r.MaxAbsError) ? r.MaxAbsError.ToString("0.000e+00", CultureInfo.InvariantCulture) : "-";
             var verdict = r.Passed ? "ok" : r.Problem ?? $"FAILED: '{r.WorstOutput}' differs from PyTorch";
-            output.WriteLine($"  {r.Model,-10} {r.Provider,-9} {r.Precision,-9} {maxError,14} {r.Tolerance.ToString("0.##e+00", CultureInfo.InvariantCulture),10}  {verdict}");
+            output.WriteLine($"  {r.Model.PadRight(width)} {r.Provider,-9} {r.Precision,-9} {maxError,14} {r.Tolerance.ToString("0.##e+00", CultureInfo.InvariantCulture),10}  {verdict}");
         }
     }
 }
