@@ -18,14 +18,7 @@ internal sealed record ImportPlan(
     IReadOnlyDictionary<string, string> Files,
     IReadOnlyList<FileReference> References,
     IReadOnlyList<string> LeftBehind,
-    bool RecomputedFiles)
-{
-    /// <summary>" (manifest.json $.x.file)" for a pack file the manifest names, else empty.</summary>
-    public string WhereNamed(string file) =>
-        References.FirstOrDefault(r => string.Equals(r.File, file, StringComparison.Ordinal)) is { } r
-            ? $" ({ManifestReader.FileName} {r.JsonPath})"
-            : "";
-}
+    bool RecomputedFiles);
 
 /// <summary>A pack that was imported: where it is and how its models compared with their goldens.</summary>
 internal sealed record ImportOutcome(string Output, ImportPlan Plan, IReadOnlyList<GoldenResult> Golden, bool Replaced);

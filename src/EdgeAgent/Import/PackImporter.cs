@@ -52,9 +52,9 @@ internal sealed class PackImporter(EngineWarmup warmup)
     }
 
     /// <summary>Reads the folder's manifest, checks every file it names and hashes them; writes nothing.</summary>
-    public static ImportPlan Plan(string source)
+    /// <param name="full">The source folder, absolute (<see cref="SourceFolder"/>).</param>
+    private static ImportPlan Plan(string full)
     {
-        var full = SourceFolder(source);
         var manifestPath = Path.Combine(full, ManifestReader.FileName);
         if (!File.Exists(manifestPath))
         {
