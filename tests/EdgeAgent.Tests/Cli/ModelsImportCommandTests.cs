@@ -98,7 +98,7 @@ public sealed class ModelsImportCommandTests : IDisposable
         var (code, _, error) = await Import();
 
         Assert.Equal(ExitCodes.Failed, code);
-        Assert.Contains("error: visual_backbone.onnx: input names are [logmel] in the model but [clip] in the manifest (manifest.json $.modalities[0].backbone)",
+        Assert.Contains("error: visual_backbone.onnx: input names are [logmel] in the model but [clip] in the manifest (manifest.json $.modalities[0].backbone",
             error, StringComparison.Ordinal);
         AssertNothingWritten();
     }
