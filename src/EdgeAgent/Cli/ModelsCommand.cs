@@ -20,6 +20,7 @@ internal static class ModelsCommand
         command.Add(CreateList());
         command.Add(CreateVerify());
         command.Add(ModelsWarmupCommand.Create());
+        command.Add(ModelsImportCommand.Create());
         foreach (var ota in ModelsOtaCommands.Create())
         {
             command.Add(ota);

@@ -7,6 +7,7 @@ namespace EdgeEmotion.Runtime.Golden;
 /// <param name="Provider">The provider that ran the model (tensorrt, cuda, cpu).</param>
 /// <param name="Precision">fp16 or fp32: FP16 cases are held to the pack's fp16Tolerance.</param>
 /// <param name="Tolerance">The tolerance applied, chosen by <paramref name="Precision"/>.</param>
+/// <param name="WorstOutput">The output tensor whose error is <paramref name="MaxAbsError"/> (null when the case did not run).</param>
 public sealed record GoldenResult(
     string Model,
     string File,
@@ -14,7 +15,8 @@ public sealed record GoldenResult(
     string Precision,
     double MaxAbsError,
     double Tolerance,
-    string? Problem = null)
+    string? Problem = null,
+    string? WorstOutput = null)
 {
     public bool Passed => Problem is null && MaxAbsError <= Tolerance;
 }
@@ -48,13 +50,18 @@ public static class GoldenSelfTest
                 session.Run(cancellationToken);
 
                 var maxError = 0.0;
+                string? worst = null;
                 foreach (var (i, tensor) in session.Spec.Outputs.Index())
                 {
                     var expected = Load(pack, c.Outputs[tensor.Name], tensor);
-                    maxError = Math.Max(maxError, MaxAbsError(session.Output(i), expected.Data));
+                    var error = MaxAbsError(session.Output(i), expected.Data);
+                    if (worst is null || error > maxError)
+                    {
+                        (maxError, worst) = (error, tensor.Name);
+                    }
                 }
 
-                results.Add(new GoldenResult(c.Model, session.Spec.File, provider, session.Precision, maxError, tolerance));
+                results.Add(new GoldenResult(c.Model, session.Spec.File, provider, session.Precision, maxError, tolerance, WorstOutput: worst));
             }
             catch (InvalidDataException e)
             {

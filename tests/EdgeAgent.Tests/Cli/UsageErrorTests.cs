@@ -15,7 +15,7 @@ public sealed class UsageErrorTests
         { ["frobnicate"], "unknown command 'frobnicate' for 'edgeemo' (commands: models, bench, replay, evaluate, run, demo, devices, calibrate-eda)", "edgeemo" },
         { ["modles", "list"], "unknown command 'modles' for 'edgeemo'; did you mean 'models'?", "edgeemo" },
         { ["models", "lst"], "unknown command 'lst' for 'edgeemo models'; did you mean 'list'?", "edgeemo models" },
-        { ["models"], "'edgeemo models' needs a command: list, verify, warmup, keygen, pack, install, rollback", "edgeemo models" },
+        { ["models"], "'edgeemo models' needs a command: list, verify, warmup, import, keygen, pack, install, rollback", "edgeemo models" },
         { ["run", "--confg", "/etc/edgeemo/edgeemo.json"], "unknown option '--confg' for 'edgeemo run'; did you mean '--config'?", "edgeemo run" },
         { ["run", "--config=/x.json", "--chek"], "unknown option '--chek' for 'edgeemo run'; did you mean '--check'?", "edgeemo run" },
         { ["replay", "--frobnicate"], "unknown option '--frobnicate' for 'edgeemo replay'", "edgeemo replay" },
