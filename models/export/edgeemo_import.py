@@ -393,10 +393,10 @@ def _run_models(modalities, streams, outputs, fusion, seed, tolerance):
         m = _Model("fusion", "fusion.onnx", checks.NamedOutputs(fusion.module, out_names, what), inputs, out_names)
         try:
             _forward(m, tolerance)
-        except RuntimeError as e:  # a shape mismatch inside the head: say which feature sizes it got
+        except PackExportError as e:  # a shape mismatch inside the head: say which feature sizes it got
             sizes = ", ".join(f"{n} {dims[n]}" for n in fusion.inputs)
-            raise PackExportError(f"{what} fails on features [1, {fusion.window}, featureDim] with featureDim per stream "
-                                  f"{sizes}: {str(e).splitlines()[0]}; make its input sizes match the backbones'") from None
+            raise PackExportError(f"{e}; the backbones give featureDim {sizes} (the fusion inputs are [1, window, "
+                                  f"featureDim]): make the head's input sizes match the backbones'") from None
         checks.check_score_tensors(m.outputs, outputs, fusion.window, what)
         m.output_extra = {o.name: o.time_axis for o in outputs}
         models.append(m)
@@ -423,7 +423,13 @@ def _window_features(s, seed, window):
 def _forward(m, tolerance):
     """Run the model on its sample inputs (keeps the outputs) and guard float32 rounding."""
     args = [x for _, x in m.inputs]
-    result = m.module.module(*args)
+    try:
+        result = m.module.module(*args)
+    except RuntimeError as e:
+        shapes = ", ".join(f"{e_['name']} {e_['shape']}" for e_, _ in m.inputs)
+        raise PackExportError(f"{m.module.what} fails on its inputs ({shapes}): {str(e).splitlines()[0]}; "
+                              f"the inputs are what the runtime will give it, so make the module take them "
+                              f"(a stream may choose another input_shape its recipe allows)") from None
     m.outputs = [t.detach().contiguous() for t in checks.as_named_outputs(result, m.output_names, m.module.what)]
     err = checks.float64_rounding(m.module.module, m.output_names, args, m.outputs)
     if err is None:

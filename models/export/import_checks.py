@@ -69,6 +69,9 @@ class NamedOutputs(nn.Module):
         self.module = module
         self.names = list(names)
         self.what = what
+        # torch.onnx.export restores the wrapper's mode afterwards, recursively: a wrapper left in
+        # the default train mode would put the caller's module into train mode.
+        self.eval()
 
     def forward(self, *args):
         # Not strict: the value checks would be traced into the graph as constants on export.

@@ -9,6 +9,9 @@ internal static class TestPaths
 
     public static string Pack(string id) => Path.Combine(PacksDirectory, id);
 
+    /// <summary>An example pack that <c>make examples</c> builds through the import path (models/examples).</summary>
+    public static string ExamplePack(string name) => Path.Combine(RepoRoot, "models", "examples", "packs", name);
+
     private static string FindRepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
@@ -27,9 +30,14 @@ internal static class TestPaths
 internal sealed class PackCopy : IDisposable
 {
     public PackCopy(string packId)
+        : this(packId, TestPaths.Pack(packId))
     {
-        Directory = Path.Combine(Path.GetTempPath(), $"edgeemo-test-{packId}-{Guid.NewGuid():N}");
-        var source = TestPaths.Pack(packId);
+    }
+
+    /// <summary>A copy of the pack folder <paramref name="source"/> (e.g. <see cref="TestPaths.ExamplePack"/>).</summary>
+    public PackCopy(string name, string source)
+    {
+        Directory = Path.Combine(Path.GetTempPath(), $"edgeemo-test-{name}-{Guid.NewGuid():N}");
         foreach (var file in System.IO.Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
             var target = Path.Combine(Directory, Path.GetRelativePath(source, file));
