@@ -5,17 +5,13 @@ not read). Each raises PackExportError with what is wrong and what to do.
 """
 
 import copy
-import math
-import re
 
 import onnx
 import torch
 from torch import nn
 
 from import_recipes import PackExportError
-
-NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
-OUTPUT_KINDS = ("regression", "probability", "classLogits")
+from manifest_rules import NAME_PATTERN, OUTPUT_KINDS, score_layout_problem  # noqa: F401 - OUTPUT_KINDS for edgeemo_import
 
 
 def require(condition, message):
@@ -76,32 +72,6 @@ class NamedOutputs(nn.Module):
     def forward(self, *args):
         # Not strict: the value checks would be traced into the graph as constants on export.
         return tuple(as_named_outputs(self.module(*args), self.names, self.what, strict=False))
-
-
-def score_layout_problem(shape, time_axis, kind, classes, window):
-    """None if `shape` is a score layout the runtime reads (I14 rules), else why not.
-
-    With time_axis t: every axis before t is 1, axis t has `window` positions (any count when
-    window is None), the axes after t multiply to 1 (regression, probability) or K classes
-    (classLogits). Without: all axes but the last are 1, the last is 1 or K."""
-    k = len(classes) if kind == "classLogits" else 1
-    per_position = "K = %d classes" % k if kind == "classLogits" else "1"
-    if time_axis is None:
-        if len(shape) < 2 or any(d != 1 for d in shape[:-1]) or shape[-1] != k:
-            return (f"a window-level output (no time_axis) is [1, {k}]: every axis but the last 1, the last {per_position}; "
-                    f"give time_axis=0 or 1 if the tensor has one value per clip")
-        return None
-    if time_axis not in (0, 1):
-        return f"time_axis {time_axis} is not 0 or 1"
-    if len(shape) <= time_axis:
-        return f"it has no axis {time_axis}"
-    if any(d != 1 for d in shape[:time_axis]):
-        return f"the axes before the time axis {time_axis} must be 1"
-    if window is not None and shape[time_axis] != window:
-        return f"axis {time_axis} (time) has {shape[time_axis]} positions but the window is {window}"
-    if math.prod(shape[time_axis + 1:]) != k:
-        return f"the axes after the time axis must multiply to {per_position}"
-    return None
 
 
 def check_score_tensors(tensors, outputs, window, what):

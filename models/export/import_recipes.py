@@ -16,21 +16,22 @@ import torch
 
 import export_packs
 from edgeemo_models import LogMelFrontend, synthetic
+from manifest_rules import (  # noqa: F401 - DEFAULT_SUBSTITUTE, RECIPES_BY_KIND: re-exported for edgeemo_import
+    DEFAULT_SUBSTITUTE,
+    EDA,
+    FACE_CLIP,
+    LOGMEL,
+    RECIPES_BY_KIND,
+    WAVEFORM,
+    WAVEFORM_NORMALIZATIONS,
+    recipe_input_shapes,
+)
 
 
 class PackExportError(ValueError):
     """A pack cannot be exported as declared; the message says what is wrong and what to do."""
 
 
-FACE_CLIP = "faceClip"
-LOGMEL = "logmel"
-WAVEFORM = "waveform"
-EDA = "eda"
-
-# Which recipes read which modality kind, and each kind's natural missing-data substitute.
-RECIPES_BY_KIND = {"video": (FACE_CLIP,), "audio": (LOGMEL, WAVEFORM), "eda": (EDA,)}
-DEFAULT_SUBSTITUTE = {"video": "black", "audio": "silence", "eda": "neutral"}
-WAVEFORM_NORMALIZATIONS = ("none", "zscore", "peak")
 ZSCORE_EPS = 1e-7  # (x - mean) / sqrt(var + eps), as the runtime computes it
 
 
@@ -59,17 +60,7 @@ class Recipe:
 
     def input_shapes(self):
         """The backbone input shapes this recipe can feed, the default first."""
-        p = self.params
-        if self.name == FACE_CLIP:
-            shapes = [[1, 3, p["clipFrames"], p["height"], p["width"]]]
-            if p["clipFrames"] == 1:
-                shapes.append([1, 3, p["height"], p["width"]])  # one face image per clip
-            return shapes
-        if self.name == LOGMEL:
-            return [[1, 1, p["nMels"], logmel_frames(p)]]
-        if self.name == WAVEFORM:
-            return [[1, p["samples"]], [1, 1, p["samples"]]]
-        return [[1, 1, p["segmentSamples"]]]
+        return recipe_input_shapes(self.name, self.params)
 
     def layout_of(self, shape):
         """`layout` for a chosen input shape (None where the manifest leaves it out)."""
@@ -170,13 +161,6 @@ def eda(**overrides):
     _require(params["unit"] == "microsiemens", "eda unit must be 'microsiemens'")
     _require(params["std"] > 0 and params["validMin"] < params["validMax"], "eda std must be positive and validMin < validMax")
     return Recipe(EDA, params)
-
-
-def logmel_frames(p):
-    """Spectrogram frames of one segment (center pads nFft/2 on each side)."""
-    if p["center"]:
-        return 1 + p["segmentSamples"] // p["hopLength"]
-    return 1 + (p["segmentSamples"] - p["nFft"]) // p["hopLength"]
 
 
 def logmel_frontend(p):
