@@ -30,14 +30,13 @@ internal static class TestPaths
 internal sealed class PackCopy : IDisposable
 {
     public PackCopy(string packId)
-        : this(packId, TestPaths.Pack(packId))
+        : this(TestPaths.Pack(packId), packId)
     {
     }
 
-    /// <summary>A copy of the pack folder <paramref name="source"/> (e.g. <see cref="TestPaths.ExamplePack"/>).</summary>
-    public PackCopy(string name, string source)
+    private PackCopy(string source, string packId)
     {
-        Directory = Path.Combine(Path.GetTempPath(), $"edgeemo-test-{name}-{Guid.NewGuid():N}");
+        Directory = Path.Combine(Path.GetTempPath(), $"edgeemo-test-{packId}-{Guid.NewGuid():N}");
         foreach (var file in System.IO.Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
             var target = Path.Combine(Directory, Path.GetRelativePath(source, file));
@@ -45,6 +44,9 @@ internal sealed class PackCopy : IDisposable
             File.Copy(file, target);
         }
     }
+
+    /// <summary>A copy of a pack folder outside models/packs (e.g. one a test generated).</summary>
+    public static PackCopy Of(string packDirectory) => new(packDirectory, Path.GetFileName(packDirectory));
 
     public string Directory { get; }
 

@@ -124,7 +124,7 @@ public sealed class ExamplePacksTests : IDisposable
         });
 
         // The same pack, the same models, with the audio substitute rewritten to silence.
-        using var silence = new PackCopy("affect_imagine", TestPaths.ExamplePack("affect_imagine"));
+        using var silence = PackCopy.Of(TestPaths.ExamplePack("affect_imagine"));
         var manifestPath = silence.PathOf(ManifestReader.FileName);
         var manifest = JsonNode.Parse(File.ReadAllText(manifestPath))!;
         var audioModality = manifest["modalities"]!.AsArray().Single(m => (string?)m!["name"] == "audio")!;
