@@ -27,11 +27,16 @@ def check_name(name, what):
 
 def check_eval_mode(module, what):
     """Dropout and BatchNorm behave differently in train mode: the goldens would be random and the
-    ONNX graph (exported in eval mode) would not reproduce them."""
+    ONNX graph (exported in eval mode) would not reproduce them. Also: float32 weights on the CPU."""
     require(isinstance(module, nn.Module), f"{what} is a {type(module).__name__}, not a torch.nn.Module")
     training = [name or "(the module itself)" for name, m in module.named_modules() if m.training]
     require(not training, f"{what} is in train mode ({', '.join(training[:3])}{' ...' if len(training) > 3 else ''}): "
                           f"call .eval() on it before exporting")
+    # The sample inputs are float32 CPU tensors, as the runtime's are.
+    for name, t in list(module.named_parameters()) + list(module.named_buffers()):
+        require(t.device.type == "cpu", f"{what}: {name} is on {t.device}: call .cpu() on the module before exporting")
+        require(not t.is_floating_point() or t.dtype == torch.float32,
+                f"{what}: {name} is {t.dtype}: call .float() on the module (the runtime feeds float32)")
 
 
 def as_named_outputs(result, names, what, strict=True):

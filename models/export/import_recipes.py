@@ -123,6 +123,8 @@ def logmel(**overrides):
     unknown = sorted(set(overrides) - set(params))
     _require(not unknown, f"logmel: unknown parameter(s) {unknown}; known: {sorted(params)}")
     params.update(overrides)
+    if "sampleRate" in overrides and "fMax" not in overrides:
+        params["fMax"] = params["sampleRate"] / 2  # the default's Nyquist frequency goes with its rate
     fixed = {"window": "hann", "padMode": "reflect", "melScale": "htk", "melNorm": "none", "padding": "left-zero"}
     for key, value in fixed.items():
         _require(params[key] == value, f"logmel {key} {params[key]!r} is not supported (the runtime computes {value!r})")
@@ -132,6 +134,9 @@ def logmel(**overrides):
     _require(params["dbMultiplier"] in (10, 20), "logmel dbMultiplier must be 10 (power) or 20 (amplitude)")
     _require(params["amin"] == 1e-10, "logmel amin must be 1e-10 (torchaudio's AmplitudeToDB)")
     _require(params["normScale"] != 0, "logmel normScale must not be 0")
+    f_max = params.get("fMax")
+    _require(f_max is None or params["fMin"] < f_max <= params["sampleRate"] / 2,
+             f"logmel fMax {f_max} must be above fMin {params['fMin']} and at most sampleRate/2 = {params['sampleRate'] / 2:g}")
     return Recipe(LOGMEL, params)
 
 

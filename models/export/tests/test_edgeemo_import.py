@@ -228,6 +228,10 @@ class ExportTests(unittest.TestCase):
         self.assertIn("(the module itself)", msg)
         self.assertError(r"the fusion module is in train mode", self.export, head=Head())
 
+    def test_a_module_in_double_precision(self):
+        self.assertError(r"stream 'audio' backbone: conv\.weight is torch\.float64: call \.float\(\) on the module",
+                         self.export, audio=WaveNet().double().eval())
+
     def test_a_dynamic_output_shape(self):
         class Masked(ImageNet):
             def forward(self, x):
@@ -315,6 +319,12 @@ class ExportTests(unittest.TestCase):
             waveform(normalization="rms")
         with self.assertRaisesRegex(PackExportError, r"logmel: unknown parameter\(s\) \['n_mels'\]"):
             logmel(n_mels=40)
+        with self.assertRaisesRegex(PackExportError, r"logmel fMax 22050 must be above fMin 0 and at most sampleRate/2 = 8000"):
+            logmel(sampleRate=16000, fMax=22050)
+
+    def test_a_logmel_at_another_rate_takes_that_rates_nyquist_frequency(self):
+        self.assertEqual(8000, logmel(sampleRate=16000, segmentSamples=16000).params["fMax"])
+        self.assertEqual(22050, logmel().params["fMax"])
 
 
 if __name__ == "__main__":
