@@ -40,7 +40,9 @@ What it does, in order (nothing is written until every check has passed):
    them after running the golden self-test under ONNX Runtime).
 
 Every mistake raises PackExportError with what is wrong and what to do. The format is
-docs/model-pack.md; the walk-through docs/bring-your-own-model.md.
+docs/model-pack.md; the walk-through docs/bring-your-own-model.md; working calls
+models/examples/*/export.py. The declaration types live in import_spec.py, the recipes and their
+sample inputs in import_recipes.py, the checks in import_checks.py (all re-exported here).
 """
 
 import io
@@ -49,7 +51,6 @@ import os
 import shutil
 import sys
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
 
 import onnx
 import torch
@@ -59,18 +60,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import export_packs  # noqa: E402
 import import_checks as checks  # noqa: E402
-from import_recipes import (  # noqa: E402
-    DEFAULT_SUBSTITUTE,
-    LOGMEL,
-    RECIPES_BY_KIND,
-    PackExportError,
-    Recipe,
-    eda,
-    face_clip,
-    logmel,
-    logmel_parity_cases,
-    waveform,
-)
+from import_recipes import LOGMEL, PackExportError, Recipe, eda, face_clip, logmel, logmel_parity_cases, waveform  # noqa: E402
+from import_spec import Fusion, Imagination, Modality, Output, Stream  # noqa: E402
 
 SCHEMA_VERSION = 2
 OPSET = export_packs.OPSET
@@ -79,112 +70,6 @@ EXPORTER = "models/export/edgeemo_import.py"
 
 __all__ = ["export_pack", "Modality", "Stream", "Fusion", "Imagination", "Output", "Recipe", "PackExportError",
            "face_clip", "logmel", "waveform", "eda"]
-
-
-@dataclass
-class Imagination:
-    """A model that predicts its stream's clip feature from streams of OTHER modalities (MMIN-style),
-    used when the stream's modality declares missing="imagine".
-
-    module: takes the source streams' features, each [1, featureDim of that stream], in the order
-        of `inputs`, and returns one tensor [1, featureDim of this stream].
-    inputs: the source stream names, in forward()'s argument order.
-    input_names / output_name: ONNX tensor names (default "<source>_feature" and "<stream>_feature").
-    """
-
-    module: nn.Module
-    inputs: Sequence[str]
-    input_names: Optional[Sequence[str]] = None
-    output_name: Optional[str] = None
-
-
-@dataclass
-class Stream:
-    """One backbone on one modality's data, prepared by one recipe.
-
-    name: unique in the pack (^[a-z][a-z0-9_]*$); fusion and imagination inputs name it.
-    recipe: face_clip(...), logmel(...), waveform(...) or eda(...).
-    backbone: with fusion it returns the clip feature [1, featureDim]; without fusion (one stream
-        in the pack) its outputs are the scores, named and shaped like the pack's `outputs`.
-    input_shape: the backbone input shape when the recipe allows several (faceClip with
-        clip_frames 1: [1, 3, H, W]; waveform: [1, 1, samples]); default the recipe's first.
-    sample_input: a tensor for the golden case instead of the synthetic one (same shape).
-    input_name / output_name: ONNX tensor names (default the recipe's, e.g. "clip", and "feature").
-    imagination: see Imagination.
-    """
-
-    name: str
-    recipe: Recipe
-    backbone: nn.Module
-    input_shape: Optional[Sequence[int]] = None
-    sample_input: Optional[torch.Tensor] = None
-    input_name: Optional[str] = None
-    output_name: str = "feature"
-    imagination: Optional[Imagination] = None
-
-
-@dataclass
-class Modality:
-    """One sensor's data: kind "video", "audio" or "eda", and the streams that read it.
-
-    missing: what replaces the data when the sensor gives none: the kind's natural substitute
-        (video "black", audio "silence", eda "neutral" with missing_value in microsiemens) or
-        "imagine" (every stream then needs an Imagination).
-    """
-
-    name: str
-    kind: str
-    streams: Sequence[Stream]
-    missing: Optional[str] = None
-    missing_value: Optional[float] = None
-
-
-@dataclass
-class Fusion:
-    """The head that turns the streams' clip features into scores.
-
-    module: forward() takes one tensor per stream, [1, window, featureDim of that stream], in the
-        order of `inputs`, and returns the score tensors in the order of the pack's `outputs`
-        (a tuple, or a dict keyed by output name).
-    inputs: every stream name exactly once, in forward()'s argument order.
-    window: clips per call (fixed: the ONNX graph is exported for it).
-    input_names: ONNX tensor names (default "<stream>_features").
-    """
-
-    module: nn.Module
-    inputs: Sequence[str]
-    window: int
-    input_names: Optional[Sequence[str]] = None
-
-
-@dataclass
-class Output:
-    """One score the pack publishes.
-
-    kind: "regression" (min/max: the runtime clips to them), "probability" (0..1) or
-        "classLogits" (classes: one label per logit; the score is the class index).
-    time_axis: which axis of the score tensor is time (0 for [S, 1] or [S, K], 1 for [1, S],
-        [1, S, 1], [1, S, K]); None for a window-level tensor [1, 1] or [1, K].
-    smoothing_frames: moving-average length the consumer may apply (optional).
-    """
-
-    name: str
-    kind: str
-    meaning: Optional[str] = None
-    min: Optional[float] = None
-    max: Optional[float] = None
-    classes: Optional[Sequence[str]] = None
-    smoothing_frames: Optional[int] = None
-    time_axis: Optional[int] = None
-
-    def manifest_entry(self):
-        e = {"name": self.name, "kind": self.kind}
-        for key, value in (("meaning", self.meaning), ("min", self.min), ("max", self.max),
-                           ("classes", list(self.classes) if self.classes else None),
-                           ("smoothingFrames", self.smoothing_frames)):
-            if value is not None:
-                e[key] = float(value) if key in ("min", "max") else value
-        return e
 
 
 @dataclass
@@ -220,126 +105,13 @@ def export_pack(out_dir, *, pack_id, version, task, description, modalities, out
     """
     if torch_threads:
         torch.set_num_threads(torch_threads)
-    streams = _check_declaration(pack_id, version, task, modalities, outputs, clip_spacing_frames, fusion)
+    streams = checks.check_declaration(pack_id, version, task, modalities, outputs, clip_spacing_frames, fusion)
     with torch.no_grad():
         models = _run_models(modalities, streams, outputs, fusion, seed, tolerance)
         for m in models:
             m.proto = _export_onnx(m)  # before writing: an export failure leaves no folder behind
     return _write_folder(out_dir, pack_id, version, task, description, modalities, streams, outputs,
                          clip_spacing_frames, fusion, weights, seed, tolerance, models)
-
-
-# ------------------------------------------------------------------------------ declaration
-
-
-def _check_declaration(pack_id, version, task, modalities, outputs, clip_spacing_frames, fusion):
-    """Everything that can be checked without running a module. Returns {stream name: (modality, stream)}."""
-    req = checks.require
-    req(isinstance(pack_id, str) and pack_id.strip(), "pack_id must be a non-empty string")
-    req(isinstance(version, str) and version.strip(), "version must be a non-empty string (e.g. '1.0.0')")
-    req(isinstance(task, str) and task.strip(), "task must be a non-empty string (e.g. 'affect' or 'pain')")
-    req(isinstance(clip_spacing_frames, int) and clip_spacing_frames > 0,
-        f"clip_spacing_frames must be a positive int, got {clip_spacing_frames!r}")
-    req(modalities, "a pack needs at least one Modality")
-    req(outputs, "a pack needs at least one Output")
-
-    streams = {}
-    modality_names = set()
-    for mod in modalities:
-        req(isinstance(mod, Modality), f"modalities holds a {type(mod).__name__}; use Modality(...)")
-        checks.check_name(mod.name, "modality name")
-        req(mod.name not in modality_names, f"modality {mod.name!r} is declared twice")
-        modality_names.add(mod.name)
-        req(mod.kind in RECIPES_BY_KIND, f"modality {mod.name!r}: kind {mod.kind!r} is not one of {list(RECIPES_BY_KIND)}")
-        req(mod.streams, f"modality {mod.name!r} has no streams: give it at least one Stream")
-        if mod.missing is None:
-            mod.missing = DEFAULT_SUBSTITUTE[mod.kind]
-        req(mod.missing in (DEFAULT_SUBSTITUTE[mod.kind], "imagine"),
-            f"modality {mod.name!r}: missing {mod.missing!r} is not {DEFAULT_SUBSTITUTE[mod.kind]!r} "
-            f"(the {mod.kind} substitute) or 'imagine'")
-        if mod.missing == "neutral":
-            req(mod.missing_value is not None, f"modality {mod.name!r}: missing 'neutral' needs missing_value "
-                                               f"(the EDA level in microsiemens that stands in, e.g. 5.0)")
-        for s in mod.streams:
-            req(isinstance(s, Stream), f"modality {mod.name!r} holds a {type(s).__name__}; use Stream(...)")
-            checks.check_name(s.name, "stream name")
-            req(s.name != "fusion", "stream name 'fusion' is reserved for the fusion head")
-            req(s.name not in streams, f"stream {s.name!r} is declared twice (names are unique across the pack)")
-            req(isinstance(s.recipe, Recipe), f"stream {s.name!r}: recipe must come from face_clip(), logmel(), "
-                                              f"waveform() or eda()")
-            req(s.recipe.name in RECIPES_BY_KIND[mod.kind],
-                f"stream {s.name!r}: recipe {s.recipe.name!r} does not read {mod.kind} data "
-                f"(a {mod.kind} modality takes {list(RECIPES_BY_KIND[mod.kind])})")
-            shapes = s.recipe.input_shapes()
-            if s.input_shape is None:
-                s.input_shape = shapes[0]
-            req(list(s.input_shape) in shapes, f"stream {s.name!r}: input_shape {list(s.input_shape)} is not what the "
-                                               f"{s.recipe.name} recipe gives: {' or '.join(map(str, shapes))}")
-            s.input_shape = list(s.input_shape)
-            s.input_name = s.input_name or s.recipe.input_name
-            checks.check_eval_mode(s.backbone, f"stream {s.name!r} backbone")
-            streams[s.name] = (mod, s)
-        if mod.missing == "imagine":
-            for s in mod.streams:
-                req(s.imagination is not None, f"stream {s.name!r}: modality {mod.name!r} has missing='imagine', so every "
-                                               f"stream of it needs an Imagination (or use missing="
-                                               f"{DEFAULT_SUBSTITUTE[mod.kind]!r})")
-
-    faceclip_clocks = {(s.recipe.params["frameRate"], s.recipe.params["spanFrames"])
-                       for _, s in streams.values() if s.recipe.name == "faceClip"}
-    req(len(faceclip_clocks) <= 1, f"faceClip streams must share frameRate and spanFrames, got {sorted(faceclip_clocks)}")
-    logmels = {json.dumps(s.recipe.params, sort_keys=True) for _, s in streams.values() if s.recipe.name == LOGMEL}
-    req(len(logmels) <= 1, "logmel streams of one pack must share their parameters (golden.logmel checks one recipe)")
-
-    for name, (mod, s) in streams.items():
-        if s.imagination is None:
-            continue
-        im = s.imagination
-        req(fusion is not None, f"stream {name!r}: imagination needs a fusion head (it predicts fusion input features)")
-        checks.check_eval_mode(im.module, f"stream {name!r} imagination")
-        req(im.inputs, f"stream {name!r}: the imagination model needs at least one input stream")
-        for src in im.inputs:
-            req(src in streams, f"stream {name!r}: imagination input {src!r} is not a stream of the pack ({list(streams)})")
-            req(streams[src][0].name != mod.name, f"stream {name!r}: imagination input {src!r} is in modality "
-                                                  f"{mod.name!r} itself; it must come from another modality")
-        im.input_names = list(im.input_names or [f"{src}_feature" for src in im.inputs])
-        req(len(im.input_names) == len(im.inputs), f"stream {name!r}: imagination input_names and inputs differ in length")
-        im.output_name = im.output_name or f"{name}_feature"
-
-    names = [o.name for o in outputs]
-    req(len(set(names)) == len(names), f"output names {names} repeat")
-    for o in outputs:
-        req(isinstance(o, Output), f"outputs holds a {type(o).__name__}; use Output(...)")
-        req(isinstance(o.name, str) and o.name, "every Output needs a name")
-        req(o.kind in checks.OUTPUT_KINDS, f"output {o.name!r}: kind {o.kind!r} is not one of {list(checks.OUTPUT_KINDS)}")
-        if o.kind == "classLogits":
-            req(o.classes and len(o.classes) >= 2, f"output {o.name!r}: classLogits needs classes (one label per logit)")
-        else:
-            req(not o.classes, f"output {o.name!r}: classes belong to a classLogits output")
-        if o.min is not None and o.max is not None:
-            req(o.min < o.max, f"output {o.name!r}: min {o.min} must be below max {o.max}")
-        req(o.time_axis in (None, 0, 1), f"output {o.name!r}: time_axis {o.time_axis!r} is not 0, 1 or None")
-
-    if fusion is None:
-        req(len(modalities) == 1 and len(modalities[0].streams) == 1,
-            f"without fusion the pack has exactly one modality with one stream (it has {len(streams)} streams): "
-            f"add a Fusion head or export the streams as separate packs")
-        req(modalities[0].missing == DEFAULT_SUBSTITUTE[modalities[0].kind],
-            f"without fusion, missing must be the kind's substitute {DEFAULT_SUBSTITUTE[modalities[0].kind]!r}")
-    else:
-        req(isinstance(fusion, Fusion), f"fusion is a {type(fusion).__name__}; use Fusion(...)")
-        checks.check_eval_mode(fusion.module, "the fusion module")
-        req(isinstance(fusion.window, int) and fusion.window > 0, f"fusion window must be a positive int, got {fusion.window!r}")
-        order = list(fusion.inputs)
-        unknown = [n for n in order if n not in streams]
-        req(not unknown, f"fusion inputs {unknown} are not streams of the pack ({list(streams)})")
-        req(len(set(order)) == len(order), f"fusion inputs {order} name a stream twice")
-        left_out = [n for n in streams if n not in order]
-        req(not left_out, f"fusion inputs leave out stream(s) {left_out}: the head takes every stream's features once")
-        fusion.input_names = list(fusion.input_names or [f"{n}_features" for n in order])
-        req(len(fusion.input_names) == len(order), "fusion input_names and inputs differ in length")
-        req(len(set(fusion.input_names)) == len(order), f"fusion input_names {fusion.input_names} repeat")
-    return streams
 
 
 # ------------------------------------------------------------------------------ running the modules

@@ -5,13 +5,15 @@ not read). Each raises PackExportError with what is wrong and what to do.
 """
 
 import copy
+import json
 
 import onnx
 import torch
 from torch import nn
 
-from import_recipes import PackExportError
-from manifest_rules import NAME_PATTERN, OUTPUT_KINDS, score_layout_problem  # noqa: F401 - OUTPUT_KINDS for edgeemo_import
+from import_recipes import PackExportError, Recipe
+from import_spec import Fusion, Modality, Output, Stream
+from manifest_rules import DEFAULT_SUBSTITUTE, LOGMEL, NAME_PATTERN, OUTPUT_KINDS, RECIPES_BY_KIND, score_layout_problem
 
 
 def require(condition, message):
@@ -136,3 +138,113 @@ def check_onnx_graph(proto, want_inputs, want_outputs, rel):
         if v.name not in initialisers:
             require(v.type.tensor_type.elem_type == onnx.TensorProto.FLOAT,
                     f"{rel}: tensor {v.name!r} is not float32 in the graph")
+
+
+def check_declaration(pack_id, version, task, modalities, outputs, clip_spacing_frames, fusion):
+    """Everything that can be checked without running a module. Returns {stream name: (modality, stream)}."""
+    req = require
+    req(isinstance(pack_id, str) and pack_id.strip(), "pack_id must be a non-empty string")
+    req(isinstance(version, str) and version.strip(), "version must be a non-empty string (e.g. '1.0.0')")
+    req(isinstance(task, str) and task.strip(), "task must be a non-empty string (e.g. 'affect' or 'pain')")
+    req(isinstance(clip_spacing_frames, int) and clip_spacing_frames > 0,
+        f"clip_spacing_frames must be a positive int, got {clip_spacing_frames!r}")
+    req(modalities, "a pack needs at least one Modality")
+    req(outputs, "a pack needs at least one Output")
+
+    streams = {}
+    modality_names = set()
+    for mod in modalities:
+        req(isinstance(mod, Modality), f"modalities holds a {type(mod).__name__}; use Modality(...)")
+        check_name(mod.name, "modality name")
+        req(mod.name not in modality_names, f"modality {mod.name!r} is declared twice")
+        modality_names.add(mod.name)
+        req(mod.kind in RECIPES_BY_KIND, f"modality {mod.name!r}: kind {mod.kind!r} is not one of {list(RECIPES_BY_KIND)}")
+        req(mod.streams, f"modality {mod.name!r} has no streams: give it at least one Stream")
+        if mod.missing is None:
+            mod.missing = DEFAULT_SUBSTITUTE[mod.kind]
+        req(mod.missing in (DEFAULT_SUBSTITUTE[mod.kind], "imagine"),
+            f"modality {mod.name!r}: missing {mod.missing!r} is not {DEFAULT_SUBSTITUTE[mod.kind]!r} "
+            f"(the {mod.kind} substitute) or 'imagine'")
+        if mod.missing == "neutral":
+            req(mod.missing_value is not None, f"modality {mod.name!r}: missing 'neutral' needs missing_value "
+                                               f"(the EDA level in microsiemens that stands in, e.g. 5.0)")
+        for s in mod.streams:
+            req(isinstance(s, Stream), f"modality {mod.name!r} holds a {type(s).__name__}; use Stream(...)")
+            check_name(s.name, "stream name")
+            req(s.name != "fusion", "stream name 'fusion' is reserved for the fusion head")
+            req(s.name not in streams, f"stream {s.name!r} is declared twice (names are unique across the pack)")
+            req(isinstance(s.recipe, Recipe), f"stream {s.name!r}: recipe must come from face_clip(), logmel(), "
+                                              f"waveform() or eda()")
+            req(s.recipe.name in RECIPES_BY_KIND[mod.kind],
+                f"stream {s.name!r}: recipe {s.recipe.name!r} does not read {mod.kind} data "
+                f"(a {mod.kind} modality takes {list(RECIPES_BY_KIND[mod.kind])})")
+            shapes = s.recipe.input_shapes()
+            if s.input_shape is None:
+                s.input_shape = shapes[0]
+            req(list(s.input_shape) in shapes, f"stream {s.name!r}: input_shape {list(s.input_shape)} is not what the "
+                                               f"{s.recipe.name} recipe gives: {' or '.join(map(str, shapes))}")
+            s.input_shape = list(s.input_shape)
+            s.input_name = s.input_name or s.recipe.input_name
+            check_eval_mode(s.backbone, f"stream {s.name!r} backbone")
+            streams[s.name] = (mod, s)
+        if mod.missing == "imagine":
+            for s in mod.streams:
+                req(s.imagination is not None, f"stream {s.name!r}: modality {mod.name!r} has missing='imagine', so every "
+                                               f"stream of it needs an Imagination (or use missing="
+                                               f"{DEFAULT_SUBSTITUTE[mod.kind]!r})")
+
+    faceclip_clocks = {(s.recipe.params["frameRate"], s.recipe.params["spanFrames"])
+                       for _, s in streams.values() if s.recipe.name == "faceClip"}
+    req(len(faceclip_clocks) <= 1, f"faceClip streams must share frameRate and spanFrames, got {sorted(faceclip_clocks)}")
+    logmels = {json.dumps(s.recipe.params, sort_keys=True) for _, s in streams.values() if s.recipe.name == LOGMEL}
+    req(len(logmels) <= 1, "logmel streams of one pack must share their parameters (golden.logmel checks one recipe)")
+
+    for name, (mod, s) in streams.items():
+        if s.imagination is None:
+            continue
+        im = s.imagination
+        req(fusion is not None, f"stream {name!r}: imagination needs a fusion head (it predicts fusion input features)")
+        check_eval_mode(im.module, f"stream {name!r} imagination")
+        req(im.inputs, f"stream {name!r}: the imagination model needs at least one input stream")
+        for src in im.inputs:
+            req(src in streams, f"stream {name!r}: imagination input {src!r} is not a stream of the pack ({list(streams)})")
+            req(streams[src][0].name != mod.name, f"stream {name!r}: imagination input {src!r} is in modality "
+                                                  f"{mod.name!r} itself; it must come from another modality")
+        im.input_names = list(im.input_names or [f"{src}_feature" for src in im.inputs])
+        req(len(im.input_names) == len(im.inputs), f"stream {name!r}: imagination input_names and inputs differ in length")
+        im.output_name = im.output_name or f"{name}_feature"
+
+    names = [o.name for o in outputs]
+    req(len(set(names)) == len(names), f"output names {names} repeat")
+    for o in outputs:
+        req(isinstance(o, Output), f"outputs holds a {type(o).__name__}; use Output(...)")
+        req(isinstance(o.name, str) and o.name, "every Output needs a name")
+        req(o.kind in OUTPUT_KINDS, f"output {o.name!r}: kind {o.kind!r} is not one of {list(OUTPUT_KINDS)}")
+        if o.kind == "classLogits":
+            req(o.classes and len(o.classes) >= 2, f"output {o.name!r}: classLogits needs classes (one label per logit)")
+        else:
+            req(not o.classes, f"output {o.name!r}: classes belong to a classLogits output")
+        if o.min is not None and o.max is not None:
+            req(o.min < o.max, f"output {o.name!r}: min {o.min} must be below max {o.max}")
+        req(o.time_axis in (None, 0, 1), f"output {o.name!r}: time_axis {o.time_axis!r} is not 0, 1 or None")
+
+    if fusion is None:
+        req(len(modalities) == 1 and len(modalities[0].streams) == 1,
+            f"without fusion the pack has exactly one modality with one stream (it has {len(streams)} streams): "
+            f"add a Fusion head or export the streams as separate packs")
+        req(modalities[0].missing == DEFAULT_SUBSTITUTE[modalities[0].kind],
+            f"without fusion, missing must be the kind's substitute {DEFAULT_SUBSTITUTE[modalities[0].kind]!r}")
+    else:
+        req(isinstance(fusion, Fusion), f"fusion is a {type(fusion).__name__}; use Fusion(...)")
+        check_eval_mode(fusion.module, "the fusion module")
+        req(isinstance(fusion.window, int) and fusion.window > 0, f"fusion window must be a positive int, got {fusion.window!r}")
+        order = list(fusion.inputs)
+        unknown = [n for n in order if n not in streams]
+        req(not unknown, f"fusion inputs {unknown} are not streams of the pack ({list(streams)})")
+        req(len(set(order)) == len(order), f"fusion inputs {order} name a stream twice")
+        left_out = [n for n in streams if n not in order]
+        req(not left_out, f"fusion inputs leave out stream(s) {left_out}: the head takes every stream's features once")
+        fusion.input_names = list(fusion.input_names or [f"{n}_features" for n in order])
+        req(len(fusion.input_names) == len(order), "fusion input_names and inputs differ in length")
+        req(len(set(fusion.input_names)) == len(order), f"fusion input_names {fusion.input_names} repeat")
+    return streams

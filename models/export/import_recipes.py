@@ -16,8 +16,7 @@ import torch
 
 import export_packs
 from edgeemo_models import LogMelFrontend, synthetic
-from manifest_rules import (  # noqa: F401 - DEFAULT_SUBSTITUTE, RECIPES_BY_KIND: re-exported for edgeemo_import
-    DEFAULT_SUBSTITUTE,
+from manifest_rules import (
     EDA,
     FACE_CLIP,
     LOGMEL,
