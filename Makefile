@@ -8,7 +8,7 @@ RID := $(if $(filter aarch64 arm64,$(ARCH)),linux-arm64,linux-x64)
 BIN := bin
 RESULTS := TestResults
 
-.PHONY: setup build publish-jetson test run replay-samples models models-tiny face-models bench soak flops docs-examples clean
+.PHONY: setup build publish-jetson test run replay-samples models models-tiny face-models examples bench soak flops docs-examples clean
 
 setup:
 	@bash scripts/setup.sh
@@ -59,6 +59,18 @@ face-models: setup
 models-tiny: setup
 	$(PYTHON) models/export/export_packs.py --out models/packs --sizes tiny
 
+# The four foreign example models (models/examples/README.md): each export.py writes an
+# import-ready folder through models/export/edgeemo_import.py, `models import` seals it into the
+# committed pack (replacing it), and `models verify` checks it against the PyTorch goldens.
+EXAMPLES := jmt_two_audio jca_window8 per_clip_visual affect_imagine
+examples: build
+	@set -e; for e in $(EXAMPLES); do \
+	  echo "[$$e]"; \
+	  $(PYTHON) models/examples/$$e/export.py --out build/examples/$$e; \
+	  ./$(BIN)/edgeemo models import build/examples/$$e --out models/examples/packs/$$e --force; \
+	done; \
+	for e in $(EXAMPLES); do ./$(BIN)/edgeemo models verify models/examples/packs/$$e; done
+
 bench: build
 	@for p in models/packs/affect-full models/packs/pain-full; do \
 	  if [ -d $$p ]; then ./$(BIN)/edgeemo bench --pack $$p; else echo "$$p missing: run 'make models' first"; fi; done
@@ -89,5 +101,5 @@ docs-examples: setup
 	@git --no-pager diff --stat -- docs/mqtt.md 2>/dev/null || true
 
 clean:
-	rm -rf $(BIN) $(RESULTS) dist dashboard/dist
+	rm -rf $(BIN) $(RESULTS) dist build dashboard/dist
 	$(DOTNET) clean EdgeEmotion.sln -nologo -v quiet

@@ -11,6 +11,10 @@
 2. ONNX: the pack's own .onnx file, shapes from onnx.shape_inference: Conv (output elements x
    weight elements per output channel), MatMul (output elements x inner dimension) and Gemm.
 
+Only the packs models/export/export_packs.py writes (schema version 1) can be counted: the PyTorch
+side needs our own definitions. A version 2 pack (a foreign model through edgeemo_import.py, e.g.
+models/examples) is refused with exit code 2 and says so.
+
 The two must agree within 1 % (TOLERANCE) or the run fails. Both count only these ops:
 BatchNorm (folded into the convolutions on export), ReLU, pooling, softmax, LayerNorm and the
 residual adds are elementwise and left out; so are biases. FLOPs = 2 x MACs.
@@ -243,6 +247,11 @@ def count_model(pack_dir, role, task, size, spec, window=None):
 def count_pack(pack_dir):
     manifest = read_manifest(pack_dir)
     where = os.path.join(pack_dir, "manifest.json")
+    exporter = (manifest.get("source") or {}).get("exporter")
+    if manifest.get("schemaVersion") != 1:
+        raise PackError(f"{where}: schema version {manifest.get('schemaVersion')} (exporter {exporter}): flops.py counts "
+                        f"only the version 1 packs models/export/export_packs.py writes, whose models are our own "
+                        f"definitions; count a foreign model with its own code")
     try:
         task = manifest["task"]
         if task not in export_packs.TASKS:

@@ -3,12 +3,14 @@
 
     /usr/bin/python3 models/export/verify_packs.py models/packs/affect-tiny models/packs/pain-tiny
 
-For each pack: the manifest's required fields and consistency, every listed file's sha256 (and
-no unlisted file), each ONNX model's inputs/outputs against the manifest, each golden array's
-shape against the tensor it feeds or checks, the golden tolerances (positive; the optional
-`fp16Tolerance` not tighter than `tolerance`), and, for audio packs, the log-mel parity cases
-recomputed by an independent NumPy float64 implementation written only from the manifest's
-audio block (the same recipe the C# front end follows) within `logmelTolerance`.
+For each pack (manifest schema version 1 or 2): the manifest's required fields and consistency
+(version 2: streams, recipes, feature sizes per stream, fusion inputs by stream, score layouts,
+imagination models; manifest_rules.py), every listed file's sha256 (and no unlisted file), each
+ONNX model's inputs/outputs against the manifest, each golden array's shape against the tensor
+it feeds or checks, the golden tolerances (positive; the optional `fp16Tolerance` not tighter
+than `tolerance`), and, for packs with a log-mel stream, the log-mel parity cases recomputed by
+an independent NumPy float64 implementation written only from the manifest's log-mel parameters
+(the same recipe the C# front end follows) within `logmelTolerance`.
 """
 
 import hashlib
@@ -20,8 +22,16 @@ import sys
 import numpy as np
 import onnx
 
-TOP = ["schemaVersion", "id", "version", "task", "description", "source", "modalities", "fusion",
-       "outputs", "golden", "files"]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import manifest_rules as rules  # noqa: E402
+
+TOP = {
+    1: ["schemaVersion", "id", "version", "task", "description", "source", "modalities", "fusion",
+        "outputs", "golden", "files"],
+    2: ["schemaVersion", "id", "version", "task", "description", "source", "clipSpacingFrames", "modalities",
+        "outputs", "golden", "files"],
+}
 
 
 def sha256(path):
@@ -97,11 +107,14 @@ def verify(pack):
     problems = []
     with open(os.path.join(pack, "manifest.json"), encoding="utf-8") as f:
         m = json.load(f)
-    for k in TOP:
+    version = m.get("schemaVersion")
+    if version not in TOP:
+        return [f"manifest: schemaVersion {version!r} is not 1 or 2"]
+    for k in TOP[version]:
         if k not in m:
             problems.append(f"manifest: missing {k}")
-    if m.get("schemaVersion") != 1:
-        problems.append("manifest: schemaVersion != 1")
+    if problems:
+        return problems
 
     # files
     listed = m["files"]
@@ -120,24 +133,22 @@ def verify(pack):
             problems.append(f"files: {rel} sha256 mismatch")
 
     # models
+    streams = rules.streams_of(m)
+    if version == 1:
+        problems += check_v1(m)
+    else:
+        problems += check_v2(m, streams)
     tensors = {}  # (model, tensor) -> shape
     models = {}
-    for mod in m["modalities"]:
-        b = mod["backbone"]
-        models[mod["name"]] = (b["file"], b["inputs"], b["outputs"])
-        if mod["kind"] not in mod:
-            problems.append(f"modality {mod['name']}: no '{mod['kind']}' block")
-        if mod["backbone"]["outputs"][0]["shape"] != [1, m["fusion"]["featureDim"]]:
-            problems.append(f"modality {mod['name']}: feature shape != [1, featureDim]")
-    fu = m["fusion"]
-    models["fusion"] = (fu["file"], fu["inputs"], fu["outputs"])
-    if [i["modality"] for i in fu["inputs"]] != [mod["name"] for mod in m["modalities"]]:
-        problems.append("fusion: inputs not in modality order")
-    if [o["name"] for o in fu["outputs"]] != [o["name"] for o in m["outputs"]]:
-        problems.append("fusion: output names != outputs[].name")
-    for i in fu["inputs"]:
-        if i["shape"] != [1, fu["window"], fu["featureDim"]]:
-            problems.append(f"fusion: input {i['name']} shape != [1, window, featureDim]")
+    for s in streams:
+        b = s["backbone"]
+        models[s["name"]] = (b["file"], b["inputs"], b["outputs"])
+        if s["imagination"]:
+            im = s["imagination"]
+            models[f"imagine.{s['name']}"] = (im["file"], im["inputs"], im["outputs"])
+    if m.get("fusion"):
+        fu = m["fusion"]
+        models["fusion"] = (fu["file"], fu["inputs"], fu["outputs"])
     for name, (file, ins, outs) in models.items():
         proto = onnx.load(os.path.join(pack, file))
         onnx.checker.check_model(proto)
@@ -166,6 +177,9 @@ def verify(pack):
 
     # golden shapes
     for case in g["cases"]:
+        if case["model"] not in models:
+            problems.append(f"golden: case model {case['model']!r} is not a model of the pack ({sorted(models)})")
+            continue
         for group in ("inputs", "outputs"):
             for tensor, rel in case[group].items():
                 arr = np.load(os.path.join(pack, rel))
@@ -174,11 +188,11 @@ def verify(pack):
                     problems.append(f"golden {rel}: {arr.dtype} {list(arr.shape)} != float32 {want}")
 
     # log-mel parity with an independent implementation
-    audio = [mod for mod in m["modalities"] if mod["kind"] == "audio"]
-    if audio:
-        a = audio[0]["audio"]
+    mels = [s["params"] for s in streams if s["recipe"] == rules.LOGMEL]
+    if mels:
+        a = mels[0]
         if not g.get("logmel"):
-            problems.append("golden: audio pack without logmel cases")
+            problems.append(f"golden: {'audio pack' if version == 1 else 'log-mel stream'} without logmel cases")
         for case in g.get("logmel", []):
             wave = np.load(os.path.join(pack, case["waveform"]))
             expected = np.load(os.path.join(pack, case["expected"]))
@@ -189,6 +203,107 @@ def verify(pack):
             print(f"  {m['id']} {case['expected']}: numpy float64 vs torchaudio max|diff| = {err:.2e}")
             if err > g["logmelTolerance"]:
                 problems.append(f"{case['expected']}: log-mel differs by {err:.2e}")
+    return problems
+
+
+def check_v1(m):
+    """Version 1: one backbone per modality, every feature [1, fusion.featureDim], fusion inputs by modality."""
+    problems = []
+    fu = m["fusion"]
+    for mod in m["modalities"]:
+        if mod["kind"] not in mod:
+            problems.append(f"modality {mod['name']}: no '{mod['kind']}' block")
+        if mod["backbone"]["outputs"][0]["shape"] != [1, fu["featureDim"]]:
+            problems.append(f"modality {mod['name']}: feature shape != [1, featureDim]")
+    if [i["modality"] for i in fu["inputs"]] != [mod["name"] for mod in m["modalities"]]:
+        problems.append("fusion: inputs not in modality order")
+    if [o["name"] for o in fu["outputs"]] != [o["name"] for o in m["outputs"]]:
+        problems.append("fusion: output names != outputs[].name")
+    for i in fu["inputs"]:
+        if i["shape"] != [1, fu["window"], fu["featureDim"]]:
+            problems.append(f"fusion: input {i['name']} shape != [1, window, featureDim]")
+    return problems
+
+
+def check_v2(m, streams):
+    """Version 2: streams with their own recipe, backbone and feature size; optional fusion by
+    stream; score layouts by timeAxis; imagination models (docs/model-pack.md)."""
+    problems = []
+    if not isinstance(m["clipSpacingFrames"], int) or m["clipSpacingFrames"] <= 0:
+        problems.append("clipSpacingFrames: must be a positive integer")
+    fu = m.get("fusion")
+    names = [s["name"] for s in streams]
+    by_name = {s["name"]: s for s in streams}
+    for s in streams:
+        where = f"stream {s['name']}"
+        if not rules.NAME_PATTERN.match(s["name"]) or s["name"] == "fusion":
+            problems.append(f"{where}: name is not ^[a-z][a-z0-9_]*$ (or is 'fusion')")
+        if names.count(s["name"]) > 1:
+            problems.append(f"{where}: name is not unique")
+        if s["recipe"] not in rules.RECIPES_BY_KIND.get(s["kind"], ()):
+            problems.append(f"{where}: recipe {s['recipe']!r} does not read {s['kind']} data")
+            continue
+        if s["params"] is None:
+            problems.append(f"{where}: no '{s['recipe']}' parameters")
+            continue
+        if s["recipe"] == rules.WAVEFORM and s["params"].get("normalization") not in rules.WAVEFORM_NORMALIZATIONS:
+            problems.append(f"{where}: waveform normalization is not one of {list(rules.WAVEFORM_NORMALIZATIONS)}")
+        ins, outs = s["backbone"]["inputs"], s["backbone"]["outputs"]
+        if len(ins) != 1 or ins[0]["shape"] not in rules.recipe_input_shapes(s["recipe"], s["params"]):
+            problems.append(f"{where}: backbone input is not one of {rules.recipe_input_shapes(s['recipe'], s['params'])}")
+        if fu is not None:
+            d = s["featureDim"]
+            if not isinstance(d, int) or d <= 0:
+                problems.append(f"{where}: featureDim must be positive with fusion")
+            elif len(outs) != 1 or outs[0]["shape"] != [1, d]:
+                problems.append(f"{where}: backbone output is not one feature [1, {d}]")
+        elif s["featureDim"] is not None or s["imagination"] is not None:
+            problems.append(f"{where}: featureDim and imagination need a fusion head")
+    for mod in m["modalities"]:
+        substitute = mod["missing"]["substitute"]
+        if substitute not in (rules.DEFAULT_SUBSTITUTE.get(mod["kind"]), "imagine"):
+            problems.append(f"modality {mod['name']}: missing.substitute {substitute!r} does not fit kind {mod['kind']}")
+        mine = [s for s in streams if s["modality"] == mod["name"]]
+        if not mine:
+            problems.append(f"modality {mod['name']}: no streams")
+        if substitute == "imagine" and any(s["imagination"] is None for s in mine):
+            problems.append(f"modality {mod['name']}: missing.substitute 'imagine' but a stream has no imagination")
+    for s in streams:
+        im = s["imagination"]
+        if im is None:
+            continue
+        for i in im["inputs"]:
+            src = by_name.get(i.get("stream"))
+            if src is None or src["modality"] == s["modality"]:
+                problems.append(f"stream {s['name']}: imagination input {i.get('stream')!r} is not a stream of another modality")
+            elif i["shape"] != [1, src["featureDim"]]:
+                problems.append(f"stream {s['name']}: imagination input {i['name']} is not [1, {src['featureDim']}]")
+        if len(im["outputs"]) != 1 or im["outputs"][0]["shape"] != [1, s["featureDim"]]:
+            problems.append(f"stream {s['name']}: imagination output is not one [1, {s['featureDim']}]")
+    outputs = {o["name"]: o for o in m["outputs"]}
+    if fu is not None:
+        if "featureDim" in fu or "clipSpacingFrames" in fu:
+            problems.append("fusion: featureDim and clipSpacingFrames are version 1 fields")
+        if sorted(rules.feature_input_source(i) for i in fu["inputs"]) != sorted(names):
+            problems.append("fusion: inputs do not name every stream exactly once")
+        for i in fu["inputs"]:
+            src = by_name.get(rules.feature_input_source(i))
+            if src is not None and i["shape"] != [1, fu["window"], src["featureDim"]]:
+                problems.append(f"fusion: input {i['name']} is not [1, window, featureDim of {src['name']}]")
+        score, window, where = fu["outputs"], fu["window"], "fusion"
+    else:
+        if len(streams) != 1:
+            problems.append("without fusion a pack has exactly one stream")
+            return problems
+        score, window, where = streams[0]["backbone"]["outputs"], None, f"stream {streams[0]['name']} backbone"
+    if sorted(t["name"] for t in score) != sorted(outputs):
+        problems.append(f"{where}: output names != outputs[].name")
+    for t in score:
+        o = outputs.get(t["name"])
+        if o is not None:
+            why = rules.score_layout_problem(t["shape"], t.get("timeAxis"), o["kind"], o.get("classes"), window)
+            if why:
+                problems.append(f"{where}: output {t['name']} {t['shape']}: {why}")
     return problems
 
 

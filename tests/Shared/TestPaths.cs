@@ -9,6 +9,9 @@ internal static class TestPaths
 
     public static string Pack(string id) => Path.Combine(PacksDirectory, id);
 
+    /// <summary>An example pack that <c>make examples</c> builds through the import path (models/examples).</summary>
+    public static string ExamplePack(string name) => Path.Combine(RepoRoot, "models", "examples", "packs", name);
+
     private static string FindRepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

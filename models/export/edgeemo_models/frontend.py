@@ -17,14 +17,18 @@ class LogMelFrontend(nn.Module):
     """
 
     def __init__(self, sample_rate=44100, n_fft=1024, win_length=882, hop_length=441, n_mels=64,
-                 f_min=0.0, f_max=None, top_db=80.0, norm_offset=14.8, norm_scale=19.895):
+                 f_min=0.0, f_max=None, top_db=80.0, norm_offset=14.8, norm_scale=19.895, power=2.0,
+                 db_multiplier=10.0, center=True):
         super().__init__()
+        if db_multiplier not in (10.0, 20.0):
+            raise ValueError("db_multiplier must be 10 (power) or 20 (amplitude)")
         self.mel = torchaudio.transforms.MelSpectrogram(
             sample_rate=sample_rate, n_fft=n_fft, win_length=win_length, hop_length=hop_length,
-            n_mels=n_mels, power=2.0, window_fn=torch.hann_window, center=True, pad_mode="reflect",
+            n_mels=n_mels, power=power, window_fn=torch.hann_window, center=center, pad_mode="reflect",
             mel_scale="htk", norm=None, f_min=f_min, f_max=f_max,
         )
-        self.to_db = torchaudio.transforms.AmplitudeToDB(stype="power", top_db=top_db)
+        self.to_db = torchaudio.transforms.AmplitudeToDB(stype="power" if db_multiplier == 10.0 else "magnitude",
+                                                      top_db=top_db)
         self.norm_offset = norm_offset
         self.norm_scale = norm_scale
 

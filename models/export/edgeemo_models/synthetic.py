@@ -14,19 +14,25 @@ VIDEO_MEAN = (0.43216, 0.394666, 0.37645)
 VIDEO_STD = (0.22803, 0.22145, 0.216989)
 
 
-def video_clips(seed, batch=1, frames=8, size=112):
-    """Face-crop-like clips, normalised like the runtime does: [B, 3, T, H, W].
+def face_pixels(seed, batch=1, frames=8, height=112, width=112):
+    """Face-crop-like pixels in [0, 1]: [B, 3, T, H, W].
 
-    Pixels in [0, 1]: a smooth random luminance field shared by the channels, some per-channel
-    colour, slow change over time and fine noise; then (p - mean) / std per channel.
+    A smooth random luminance field shared by the channels, some per-channel colour, slow change
+    over time and fine noise.
     """
     g = torch.Generator().manual_seed(seed)
     lum = torch.randn(batch, 1, 3, 7, 7, generator=g)
     chroma = 0.35 * torch.randn(batch, 3, 3, 7, 7, generator=g)
-    field = F.interpolate(lum + chroma, size=(frames, size, size), mode="trilinear", align_corners=False)
+    field = F.interpolate(lum + chroma, size=(frames, height, width), mode="trilinear", align_corners=False)
     base = 0.35 + 0.2 * torch.rand(batch, 3, 1, 1, 1, generator=g)
-    fine = 0.04 * torch.randn(batch, 3, frames, size, size, generator=g)
-    pixels = (base + 0.22 * field + fine).clamp(0.0, 1.0)
+    fine = 0.04 * torch.randn(batch, 3, frames, height, width, generator=g)
+    return (base + 0.22 * field + fine).clamp(0.0, 1.0)
+
+
+def video_clips(seed, batch=1, frames=8, size=112):
+    """Face-crop-like clips (face_pixels), normalised like the runtime does: [B, 3, T, H, W],
+    (p - mean) / std per channel."""
+    pixels = face_pixels(seed, batch, frames, size, size)
     mean = torch.tensor(VIDEO_MEAN).view(1, 3, 1, 1, 1)
     std = torch.tensor(VIDEO_STD).view(1, 3, 1, 1, 1)
     return ((pixels - mean) / std).contiguous()

@@ -79,4 +79,14 @@ public sealed class ModelFlopsTests
             empty.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public async Task A_version_2_pack_is_refused_with_the_reason()
+    {
+        var (code, _, stderr) = await PythonScript.RunAsync(Script, TestPaths.ExamplePack("jmt_two_audio"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("schema version 2 (exporter models/export/edgeemo_import.py): flops.py counts only the version 1 packs", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Traceback", stderr, StringComparison.Ordinal);
+    }
 }
