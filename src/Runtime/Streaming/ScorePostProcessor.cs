@@ -14,6 +14,9 @@ namespace EdgeEmotion.Runtime.Streaming;
 /// </summary>
 internal sealed class ScorePostProcessor
 {
+    /// <summary>The score model's output tensor of a name, row-major.</summary>
+    public delegate ReadOnlySpan<float> ScoreTensors(string name);
+
     private readonly PackManifest manifest;
     private readonly ScoreLayout[] layouts;
     private readonly Dictionary<string, Queue<double>> recent = new(StringComparer.Ordinal);
@@ -29,11 +32,14 @@ internal sealed class ScorePostProcessor
     }
 
     /// <returns>The scores; null when the score model gave a value that is not finite (NaN or infinite).</returns>
-    public IReadOnlyList<ScoreValue>? Process(ModelSession scoreModel)
+    public IReadOnlyList<ScoreValue>? Process(ModelSession scoreModel) => Process(scoreModel.Output);
+
+    /// <param name="tensor">The score model's output tensor of a name, row-major.</param>
+    public IReadOnlyList<ScoreValue>? Process(ScoreTensors tensor)
     {
         for (var o = 0; o < layouts.Length; o++)
         {
-            foreach (var value in Newest(scoreModel, o))
+            foreach (var value in Newest(tensor, o))
             {
                 if (!float.IsFinite(value))
                 {
@@ -47,7 +53,7 @@ internal sealed class ScorePostProcessor
         for (var o = 0; o < layouts.Length; o++)
         {
             var output = manifest.Outputs[o];
-            var newest = Newest(scoreModel, o);
+            var newest = Newest(tensor, o);
             switch (output.Kind)
             {
                 case OutputKinds.ClassLogits:
@@ -72,10 +78,10 @@ internal sealed class ScorePostProcessor
     }
 
     /// <summary>Output <paramref name="index"/>'s values at the newest clip position (one, or one per class).</summary>
-    private ReadOnlySpan<float> Newest(ModelSession scoreModel, int index)
+    private ReadOnlySpan<float> Newest(ScoreTensors tensor, int index)
     {
         var layout = layouts[index];
-        return scoreModel.Output(manifest.Outputs[index].Name).Slice(layout.NewestOffset, layout.Values);
+        return tensor(manifest.Outputs[index].Name).Slice(layout.NewestOffset, layout.Values);
     }
 
     /// <summary>Values the moving averages hold (bounded by smoothingFrames / hop per output).</summary>
