@@ -55,8 +55,7 @@ public sealed partial class StreamingPipeline : IDisposable
         this.logger = logger;
 
         var bindings = manifest.Streams;
-        var clock = bindings.FirstOrDefault(s => s.Recipe == StreamRecipes.FaceClip)?.Spec.FaceClip
-            ?? throw new ArgumentException($"pack {manifest.Id} has no face-clip stream to define the frame clock");
+        var clock = PackSources.FrameClock(manifest);
         var hop = options.Hop ?? manifest.ClipSpacing;
         clipStride = manifest.ClipSpacing / hop;
 
