@@ -293,40 +293,7 @@ public sealed partial class StreamingPipeline : IDisposable
             backboneMs[name] = Stopwatch.GetElapsedTime(prepared).TotalMilliseconds;
         }
 
-        for (var i = 0; i < modalities.Length; i++)
-        {
-            if (missing[i] is not { } reason)
-            {
-                continue;
-            }
-
-            var stage = Stopwatch.GetTimestamp();
-            if (manifest.Fusion is null)
-            {
-                // The only modality is missing: no scores, so no substitute to compute either.
-                states[i] = new ModalityReport(ModalityState.Substituted, reason);
-            }
-            else if (modalities[i].Missing.Substitute == MissingSubstitutes.Imagine && CanImagine(i, states))
-            {
-                foreach (var s in streamsOf[i])
-                {
-                    Imagine(s, clip, cancellationToken);
-                }
-
-                states[i] = new ModalityReport(ModalityState.Imagined, reason);
-            }
-            else
-            {
-                foreach (var s in streamsOf[i])
-                {
-                    Substitute(s, cancellationToken).CopyTo(s.History!.Store(clip));
-                }
-
-                states[i] = new ModalityReport(ModalityState.Substituted, reason);
-            }
-
-            backboneMs[modalities[i].Name] += Stopwatch.GetElapsedTime(stage).TotalMilliseconds;
-        }
+        StandIn(clip, states, missing, backboneMs, cancellationToken);
 
         // Face detection ran inside the visual preprocessing (mostly as frames arrived): report it
         // as its own stage and take it out of the preprocessing figure.
@@ -382,41 +349,6 @@ public sealed partial class StreamingPipeline : IDisposable
             new StageLatency(preprocessMs, backboneMs, fusionMs, totalMs) { FaceDetectionMs = detectionMs });
     }
 
-    // Imagination needs every input stream's feature of this clip from a modality that is ok or held.
-    private bool CanImagine(int modality, ModalityReport?[] states)
-    {
-        foreach (var s in streamsOf[modality])
-        {
-            if (s.Imagination is null)
-            {
-                return false;
-            }
-
-            foreach (var source in s.ImaginationSources)
-            {
-                if (states[streams[source].Modality] is not { State: ModalityState.Ok or ModalityState.Held })
-                {
-                    return false;
-                }
-            }
-        }
-
-        return true;
-    }
-
-    private void Imagine(StreamState stream, long clip, CancellationToken cancellationToken)
-    {
-        var model = stream.Imagination!;
-        for (var input = 0; input < stream.ImaginationSources.Length; input++)
-        {
-            streams[stream.ImaginationSources[input]].History!.Get(clip).CopyTo(model.Input(input));
-        }
-
-        model.Run(cancellationToken);
-        stream.ImaginationRuns++;
-        model.Output(0).CopyTo(stream.History!.Store(clip));
-    }
-
     // The fusion window: the newest clip and the window-1 before it, clipStride clips apart.
     // Until the window has filled, the stream's first clip of that spacing stands in for the
     // positions before the stream began.
@@ -439,22 +371,6 @@ public sealed partial class StreamingPipeline : IDisposable
 
         fusion.Run(cancellationToken);
         fusionRuns++;
-    }
-
-    // The backbone's answer to black frames / silence / neutral EDA is the same every time:
-    // compute it once per pipeline.
-    private float[] Substitute(StreamState stream, CancellationToken cancellationToken)
-    {
-        if (stream.Substitute is { } cached)
-        {
-            return cached;
-        }
-
-        var backbone = stream.Backbone;
-        tracks[stream.Modality].WriteSubstitute(stream.IndexInModality, backbone.Input(0));
-        backbone.Run(cancellationToken);
-        stream.SubstituteRuns++;
-        return stream.Substitute = backbone.Output(0).ToArray();
     }
 
     public void Dispose()
