@@ -61,8 +61,9 @@ public sealed partial class StreamingPipeline : IDisposable
 
         modalities = [.. manifest.Modalities];
         var specsOf = modalities.Select(m => bindings.Where(b => b.Modality == m).Select(b => b.Spec).ToList()).ToArray();
-        var videoSpec = modalities.Select((m, i) => (m, i)).Where(p => p.m.Kind == ModalityKinds.Video).Select(p => specsOf[p.i][0].FaceClip!).FirstOrDefault() ?? clock;
-        schedule = new ClipSchedule(clock.FrameRate, hop, videoSpec.ClipFrames, videoSpec.Dilation);
+
+        // The clock's stream is the video modality's first: its frame picks are the schedule's.
+        schedule = new ClipSchedule(clock.FrameRate, hop, clock.ClipFrames, clock.Dilation);
 
         tracks = new IModalityTrack[modalities.Length];
         try
@@ -107,7 +108,7 @@ public sealed partial class StreamingPipeline : IDisposable
         // Features are kept for the clips a fusion window can still reach; without fusion there are none.
         var historyLength = ((manifest.Window - 1) * clipStride) + 1;
         var names = bindings.Select(b => b.Name).ToList();
-        streams = [.. bindings.Select((b, j) =>
+        streams = [.. bindings.Select(b =>
         {
             var modality = Array.IndexOf(modalities, b.Modality);
             var imagination = b.Spec.Imagination;

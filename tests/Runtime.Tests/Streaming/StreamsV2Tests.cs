@@ -101,6 +101,60 @@ public sealed class StreamsV2Tests
     }
 
     [Fact]
+    public async Task Two_video_streams_share_the_face_crops_and_a_one_image_stream_takes_the_clip_s_newest_frame()
+    {
+        using var v2 = await V2Pack.CreateAsync("affect-tiny", withTinyModels: true);
+        var clip = v2.Stream("visual");
+        var image = clip.DeepClone().AsObject();
+        image["name"] = "visual_face";
+        image["featureDim"] = 24;
+        image["faceClip"]!["clipFrames"] = 1;
+        image["faceClip"]!["dilation"] = 32;
+        image["backbone"] = new JsonObject
+        {
+            ["file"] = "face_feature.onnx",
+            ["inputs"] = new JsonArray(V2Pack.Tensor("face", [1, 3, 112, 112])),
+            ["outputs"] = new JsonArray(V2Pack.Tensor("feature", [1, 24])),
+        };
+        v2.Modality("visual")["streams"]!.AsArray().Add(image);
+        v2.Manifest["fusion"] = new JsonObject
+        {
+            ["file"] = "fusion3.onnx",
+            ["inputs"] = new JsonArray(
+                V2Pack.Tensor("visual_features", [1, 4, 64], stream: "visual"),
+                V2Pack.Tensor("logmel_features", [1, 4, 64], stream: "audio"),
+                V2Pack.Tensor("wave_features", [1, 4, 24], stream: "visual_face")),
+            ["outputs"] = new JsonArray(V2Pack.Tensor("valence", [4, 1], timeAxis: 0), V2Pack.Tensor("arousal", [1, 4, 1], timeAxis: 1)),
+            ["window"] = 4,
+        };
+        v2.Manifest["golden"]!["cases"] = new JsonArray();
+        using var one = new PipelineHarness("affect-tiny");
+        using var two = new PipelineHarness(v2.Open());
+
+        one.Run(PipelineHarness.Frames(TestMedia.FaceVideo, 0, 5), PipelineHarness.Speech(0, 5));
+        two.Run(PipelineHarness.Frames(TestMedia.FaceVideo, 0, 5), PipelineHarness.Speech(0, 5));
+
+        // The same frames get the same detections; each stream's backbone runs once per clip the modality is ok.
+        var counters = two.Pipeline.Counters;
+        Assert.Equal(one.Pipeline.Counters.FaceDetections, counters.FaceDetections);
+        Assert.Equal(one.Outputs.Select(o => o.Modalities["visual"].State), two.Outputs.Select(o => o.Modalities["visual"].State));
+        var ok = two.Outputs.Count(o => o.Modalities["visual"].State == ModalityState.Ok);
+        Assert.True(ok > 2, $"{ok} clips with a face");
+        Assert.Equal(ok, counters.BackboneRuns["visual"]);
+        Assert.Equal(ok, counters.BackboneRuns["visual_face"]);
+
+        // The last clip's inputs: the one-image stream's face is the 8-frame clip's last frame.
+        Assert.Equal(ModalityState.Ok, two.Outputs[^1].Modalities["visual"].State);
+        const int Plane = 112 * 112;
+        var clipInput = two.Sessions.Backbones["visual"].Input(0).ToArray();
+        var faceInput = two.Sessions.Backbones["visual_face"].Input(0).ToArray();
+        for (var c = 0; c < 3; c++)
+        {
+            Assert.Equal(clipInput.AsSpan(((c * 8) + 7) * Plane, Plane).ToArray(), faceInput.AsSpan(c * Plane, Plane).ToArray());
+        }
+    }
+
+    [Fact]
     public async Task A_pack_without_fusion_scores_each_clip_with_its_one_face_image_model()
     {
         using var v2 = await V2Pack.CreateAsync("pain-tiny", withTinyModels: true);

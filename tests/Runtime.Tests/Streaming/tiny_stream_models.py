@@ -9,6 +9,7 @@ Writes into OUT_DIR (a copy of affect-tiny or pain-tiny):
   visual_image.onnx    face [1,3,112,112] -> pain_probability [1,1], pain_level [1,5]
                                                                      (one face per clip, no fusion)
   imagine_audio.onnx   visual_feature [1,64] -> audio_feature [1,64] (an imagination model)
+  face_feature.onnx    face [1,3,112,112] -> feature [1,24]          (a second, one-image visual stream)
 """
 import os
 import sys
@@ -51,6 +52,16 @@ class FaceImage(nn.Module):
         return torch.sigmoid(y[:, 0:1]), y[:, 1:6]
 
 
+class FaceFeature(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 6, kernel_size=8, stride=8)
+        self.fc = nn.Linear(6, 24)
+
+    def forward(self, face):
+        return self.fc(torch.relu(self.conv(face)).mean(dim=(2, 3)))
+
+
 class Imagine(nn.Module):
     def __init__(self):
         super().__init__()
@@ -72,6 +83,7 @@ def main(out):
            os.path.join(out, "fusion3.onnx"), ["visual_features", "logmel_features", "wave_features"], ["valence", "arousal"])
     export(FaceImage(), (torch.zeros(1, 3, 112, 112),), os.path.join(out, "visual_image.onnx"), ["face"], ["pain_probability", "pain_level"])
     export(Imagine(), (torch.zeros(1, 64),), os.path.join(out, "imagine_audio.onnx"), ["visual_feature"], ["audio_feature"])
+    export(FaceFeature(), (torch.zeros(1, 3, 112, 112),), os.path.join(out, "face_feature.onnx"), ["face"], ["feature"])
 
 
 if __name__ == "__main__":
