@@ -116,7 +116,7 @@ internal static class StreamBenchmark
         var media = rig.MediaPerOutput.TotalSeconds * n;
         var compute = Stopwatch.GetElapsedTime(start.Timestamp, end.Timestamp).TotalSeconds;
         var window = manifest.Window;
-        var runs = manifest.Modalities.ToDictionary(
+        var runs = manifest.Streams.ToDictionary(
             m => m.Name, m => (double)(end.Counters.BackboneRuns[m.Name] - start.Counters.BackboneRuns[m.Name]) / n, StringComparer.Ordinal);
         var total = (end.TotalAllocated - start.TotalAllocated) / n;
         var sources = (end.SourceAllocated - start.SourceAllocated) / n;

@@ -231,6 +231,7 @@ internal static class DemoCommand
         {
             ModalityState.Ok => "ok",
             ModalityState.Held => string.Create(CultureInfo.InvariantCulture, $"held {r.HeldFor?.TotalSeconds:0.0}s"),
+            ModalityState.Imagined => $"imag. ({r.Reason})",
             _ => $"subst. ({r.Reason})",
         };
 

@@ -117,7 +117,7 @@ internal static class EvaluateCommand
         var frames = (int)session.VideoFramesRead;
         CheckCount(labelFile, frames, error);
         var columns = LabelColumns.Bind(labelFile, manifest, frames);
-        var videoSpec = manifest.Modalities.First(m => m.Kind == ModalityKinds.Video).Video!;
+        var videoSpec = PackSources.FrameClock(manifest);
         var clipSpan = videoSpec.SpanFrames / videoSpec.FrameRate;
         var frameRate = session.VideoFrameRate!.Value;
         var assignments = request.Assign switch

@@ -62,12 +62,12 @@ internal sealed class ReplaySession
         Func<ScoreOutput, CancellationToken, ValueTask> onOutput, CancellationToken cancellationToken,
         Action<double, long?>? opened = null)
     {
-        var audioSpec = pack.Manifest.Modalities.FirstOrDefault(m => m.Kind == ModalityKinds.Audio)?.Audio;
-        var videoSpec = pack.Manifest.Modalities.First(m => m.Kind == ModalityKinds.Video).Video!;
+        var audioRate = PackSources.AudioSampleRate(pack.Manifest);
+        var videoSpec = PackSources.FrameClock(pack.Manifest);
 
         // Sources open their files here, so an unreadable file is a clear error before any work.
         await using var video = setup.Files[ModalityKinds.Video] is { } v ? new VideoFileSource(v, new VideoFileSourceOptions { FallbackFrameRate = videoSpec.FrameRate }) : null;
-        await using var audio = setup.Files[ModalityKinds.Audio] is { } a ? new WavFileSource(a, audioSpec!.SampleRate) : null;
+        await using var audio = setup.Files[ModalityKinds.Audio] is { } a ? new WavFileSource(a, audioRate!.Value) : null;
         await using var eda = setup.Files[ModalityKinds.Eda] is { } e ? new EdaCsvSource(e) : null;
         if (audio is not null && await audio.OpenAsync(cancellationToken) is { Truncated: true } cut)
         {
@@ -84,7 +84,7 @@ internal sealed class ReplaySession
         using var sessions = PackSessions.Open(pack, new ModelSessionFactory(setup.Inference, loggerFactory.CreateLogger<ModelSessionFactory>()));
         double? edaRate = setup.Files[ModalityKinds.Eda] is { } edaFile ? await EdaCsvSource.MeasureSampleRateAsync(edaFile, cancellationToken) : null;
         using var pipeline = new StreamingPipeline(sessions, setup.Streaming, loggerFactory.CreateLogger<StreamingPipeline>(),
-            edaInputSampleRate: edaRate ?? pack.Manifest.Modalities.FirstOrDefault(m => m.Kind == ModalityKinds.Eda)?.Eda?.SampleRate);
+            edaInputSampleRate: edaRate ?? PackSources.EdaSampleRate(pack.Manifest));
         var driver = new ReplayDriver(pipeline, loggerFactory.CreateLogger<ReplayDriver>());
         await foreach (var output in driver.RunAsync(video, audio, eda, cancellationToken))
         {

@@ -51,12 +51,28 @@ internal sealed class ReplaySummary(PackManifest manifest)
         foreach (var m in manifest.Modalities)
         {
             var s = states[m.Name];
-            var runs = counters.BackboneRuns[m.Name];
-            error.WriteLine(string.Create(c,
-                $"  {m.Name,-7} ok {s[ModalityState.Ok]}, held {s[ModalityState.Held]}, substituted {s[ModalityState.Substituted]}; backbone runs {runs} (+{counters.SubstituteRuns[m.Name]} substitute) = {(outputs == 0 ? 0 : (double)runs / outputs):F2} per output vs {window} for a naive sliding window; mean preprocess {Mean(preprocess, m.Name):F2} ms, backbone {Mean(backbone, m.Name):F2} ms"));
+            var counts = $"ok {s[ModalityState.Ok]}, held {s[ModalityState.Held]}, substituted {s[ModalityState.Substituted]}, imagined {s[ModalityState.Imagined]}";
+            var cost = string.Create(c, $"mean preprocess {Mean(preprocess, m.Name):F2} ms, backbone {Mean(backbone, m.Name):F2} ms");
+            var streams = m.StreamsOf(manifest).ToList();
+            if (streams is [{ } only] && only.Name == m.Name)
+            {
+                error.WriteLine($"  {m.Name,-7} {counts}; {Runs(only.Name, counters, window)}; {cost}");
+                continue;
+            }
+
+            // Several streams (or one named apart): the modality's states, then each stream's backbone.
+            error.WriteLine($"  {m.Name,-7} {counts}; {cost}");
+            foreach (var stream in streams)
+            {
+                error.WriteLine($"    {stream.Name}: {Runs(stream.Name, counters, window)}");
+            }
         }
 
-        error.WriteLine(string.Create(c, $"  fusion runs {counters.FusionRuns}, mean {(outputs == 0 ? 0 : fusion / outputs):F2} ms; mean total per output {(outputs == 0 ? 0 : total / outputs):F2} ms"));
+        var perOutput = string.Create(c, $"mean {(outputs == 0 ? 0 : fusion / outputs):F2} ms");
+        var totalPerOutput = string.Create(c, $"mean total per output {(outputs == 0 ? 0 : total / outputs):F2} ms");
+        error.WriteLine(manifest.Fusion is null
+            ? $"  no fusion head: the '{manifest.ScoreModelName}' backbone gives the scores ({perOutput} to read them); {totalPerOutput}"
+            : $"  fusion runs {counters.FusionRuns}, {perOutput}; {totalPerOutput}");
         if (counters.VideoFramesReceived > 0)
         {
             error.WriteLine(string.Create(c,
@@ -67,6 +83,14 @@ internal sealed class ReplaySummary(PackManifest manifest)
         {
             error.WriteLine($"  source failed part-way: {failure}");
         }
+    }
+
+    private string Runs(string stream, PipelineCounters counters, int window)
+    {
+        var runs = counters.BackboneRuns[stream];
+        var imagined = counters.ImaginationRuns.TryGetValue(stream, out var n) ? $", +{n} imagination" : "";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"backbone runs {runs} (+{counters.SubstituteRuns[stream]} substitute{imagined}) = {(outputs == 0 ? 0 : (double)runs / outputs):F2} per output vs {window} for a naive sliding window");
     }
 
     private double Mean(Dictionary<string, double> sums, string name) => outputs == 0 ? 0 : sums.GetValueOrDefault(name) / outputs;

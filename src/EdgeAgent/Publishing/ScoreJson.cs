@@ -93,12 +93,7 @@ public static class ScoreJson
         foreach (var (name, report) in output.Modalities)
         {
             json.WriteStartObject(name);
-            json.WriteString("state", report.State switch
-            {
-                ModalityState.Ok => "ok",
-                ModalityState.Held => "held",
-                _ => "substituted",
-            });
+            json.WriteString("state", report.State.Name());
             if (envelope is not null)
             {
                 // Where the samples came from, in the same place as in status messages.

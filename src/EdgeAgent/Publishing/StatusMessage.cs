@@ -11,7 +11,7 @@ public enum DeviceState
     [JsonStringEnumMemberName("online")]
     Online,
 
-    /// <summary>Connected, but some modality is held or substituted (or none is left).</summary>
+    /// <summary>Connected, but some modality is held, substituted or imagined (or none is left).</summary>
     [JsonStringEnumMemberName("degraded")]
     Degraded,
 
@@ -32,6 +32,10 @@ public enum ModalityStatusState
 
     [JsonStringEnumMemberName("substituted")]
     Substituted,
+
+    /// <summary>Missing; the pack's imagination models predicted its features from the modalities present.</summary>
+    [JsonStringEnumMemberName("imagined")]
+    Imagined,
 
     /// <summary>Not known: no clip scored yet, or the device is offline.</summary>
     [JsonStringEnumMemberName("unknown")]
@@ -113,6 +117,7 @@ public sealed record StatusMessage(
                 {
                     ModalityState.Ok => ModalityStatusState.Ok,
                     ModalityState.Held => ModalityStatusState.Held,
+                    ModalityState.Imagined => ModalityStatusState.Imagined,
                     _ => ModalityStatusState.Substituted,
                 },
                 sources.GetValueOrDefault(name, SourceKind.None),

@@ -2,6 +2,7 @@ using EdgeEmotion.EdgeAgent.Configuration;
 using EdgeEmotion.EdgeAgent.Publishing;
 using EdgeEmotion.Runtime.Packs;
 using EdgeEmotion.Runtime.Sources;
+using EdgeEmotion.Runtime.Streaming;
 using Microsoft.Extensions.Logging;
 using EdgeEmotion.Sensors;
 using EdgeEmotion.Sensors.Camera;
@@ -59,7 +60,7 @@ internal sealed partial class SourceFactory(SourcesConfig config, PackManifest p
             return null;
         }
 
-        var spec = pack.Modalities.First(m => m.Kind == ModalityKinds.Video).Video!;
+        var spec = PackSources.FrameClock(pack);
         return source.Type switch
         {
             SourceType.File => new VideoFileSource(Resolve(source.Path!), new VideoFileSourceOptions { FallbackFrameRate = spec.FrameRate, Pacing = SourcePacing.RealTime, TimeProvider = clock }),
@@ -83,7 +84,7 @@ internal sealed partial class SourceFactory(SourcesConfig config, PackManifest p
             return null;
         }
 
-        var rate = pack.Modalities.First(m => m.Kind == ModalityKinds.Audio).Audio!.SampleRate;
+        var rate = PackSources.AudioSampleRate(pack)!.Value;
         return source.Type switch
         {
             SourceType.File => new RealTimeSource<AudioBlock>(new WavFileSource(Resolve(source.Path!), rate), b => b.Timestamp, clock),
@@ -95,7 +96,7 @@ internal sealed partial class SourceFactory(SourcesConfig config, PackManifest p
 
     public ISampleSource<EdaSample>? Eda(out double sampleRate)
     {
-        sampleRate = pack.Modalities.FirstOrDefault(m => m.Kind == ModalityKinds.Eda)?.Eda?.SampleRate ?? 32;
+        sampleRate = PackSources.EdaSampleRate(pack) ?? 32;
         if (config.Eda is not { } source || !PackTakes(ModalityKinds.Eda, "eda"))
         {
             return null;

@@ -5,27 +5,39 @@ using EdgeEmotion.Runtime.Sources;
 namespace EdgeEmotion.Runtime.Streaming;
 
 /// <summary>
-/// EDA between sensor and backbone: filtered and resampled to the pack's rate by
-/// <see cref="EdaFrontEnd"/>; a segment is missing when the sensor stalls or most readings fall
-/// outside the pack's valid range (electrode off reads near 0 uS, a short reads saturated), or any
-/// reading in it is not a finite number. A reading not after the previous one (a source's clock
-/// stepped back) is dropped and counted, not fatal.
+/// EDA between sensor and backbones: filtered and resampled to each stream's rate by its own
+/// <see cref="EdaFrontEnd"/>; a clip is missing (judged on the first stream's segment) when the
+/// sensor stalls or most readings fall outside the pack's valid range (electrode off reads near
+/// 0 uS, a short reads saturated), or any reading in it is not a finite number. A reading not
+/// after the previous one (a source's clock stepped back) is dropped and counted, not fatal.
 /// </summary>
-internal sealed class EdaTrack(string name, EdaSpec spec, MissingSpec missing, double inputSampleRate, StreamingOptions options)
-    : IModalityTrack
+internal sealed class EdaTrack : IModalityTrack
 {
-    private readonly EdaFrontEnd frontEnd = new(spec, inputSampleRate, missing.Value);
-    private readonly TimeSpan stallTimeout = options.For(name).StallTimeout;
+    private readonly EdaFrontEnd[] frontEnds;
+    private readonly float[] judged;
+    private readonly StreamingOptions options;
+    private readonly TimeSpan stallTimeout;
+    private TimeSpan judgedEnd;
     private string? endedReason = MissingReasons.NoSource;
+    private TimeSpan? newest;
 
-    public string Name { get; } = name;
+    public EdaTrack(string name, IReadOnlyList<StreamSpec> streams, MissingSpec missing, double inputSampleRate, StreamingOptions options)
+    {
+        Name = name;
+        this.options = options;
+        frontEnds = [.. streams.Select(s => new EdaFrontEnd(
+            s.Eda ?? throw new ArgumentException($"stream '{s.Name}': recipe '{s.Recipe}' does not read EDA ({StreamRecipes.Eda})"),
+            inputSampleRate, missing.Value))];
+        judged = new float[frontEnds[0].SegmentSamples];
+        stallTimeout = options.For(name).StallTimeout;
+    }
+
+    public string Name { get; }
 
     public long SamplesReceived { get; private set; }
 
     /// <summary>Readings dropped because their timestamp was not after the previous reading's.</summary>
     public long OutOfOrderSamples { get; private set; }
-
-    private TimeSpan? newest;
 
     public void Push(EdaSample sample)
     {
@@ -37,15 +49,20 @@ internal sealed class EdaTrack(string name, EdaSpec spec, MissingSpec missing, d
 
         endedReason = null;
         newest = sample.Timestamp;
-        frontEnd.Push(sample);
+        foreach (var frontEnd in frontEnds)
+        {
+            frontEnd.Push(sample);
+        }
+
         SamplesReceived++;
     }
 
     public void MarkEnded(string reason) => endedReason = reason;
 
-    public string? Prepare(long clip, TimeSpan clipEnd, Span<float> input)
+    public string? Judge(long clip, TimeSpan clipEnd)
     {
-        var quality = frontEnd.Fill(clipEnd, input);
+        judgedEnd = clipEnd;
+        var quality = frontEnds[0].Fill(clipEnd, judged);
         if (quality.SamplesInSpan == 0 || quality.NewestSampleAge is not { } age || age > stallTimeout)
         {
             return endedReason ?? MissingReasons.Stalled;
@@ -59,7 +76,23 @@ internal sealed class EdaTrack(string name, EdaSpec spec, MissingSpec missing, d
         return (double)quality.OutOfRangeSamples / quality.SamplesInSpan > options.EdaInvalidFraction ? MissingReasons.OutOfRange : null;
     }
 
-    public void WriteSubstitute(Span<float> input) => input.Fill(frontEnd.NeutralValue);
+    public void WriteInput(int stream, Span<float> input)
+    {
+        if (stream == 0)
+        {
+            judged.CopyTo(input);
+        }
+        else
+        {
+            frontEnds[stream].Fill(judgedEnd, input);
+        }
+    }
+
+    public void Finish(long clip)
+    {
+    }
+
+    public void WriteSubstitute(int stream, Span<float> input) => input.Fill(frontEnds[stream].NeutralValue);
 
     public void Dispose()
     {

@@ -1,6 +1,9 @@
 namespace EdgeEmotion.Runtime.Streaming;
 
-/// <summary>What the pipeline has done so far: the numbers behind "a backbone never sees a clip twice".</summary>
+/// <summary>
+/// What the pipeline has done so far: the numbers behind "a backbone never sees a clip twice".
+/// Model runs are per stream name (a version-1 modality is one stream of its name).
+/// </summary>
 public sealed record PipelineCounters(
     long Clips,
     long FusionRuns,
@@ -9,4 +12,8 @@ public sealed record PipelineCounters(
     long VideoFramesReceived,
     long VideoSlots,
     long FaceDetections,
-    long NoSignalOutputs);
+    long NoSignalOutputs)
+{
+    /// <summary>Imagination model runs per stream that has one (a missing modality's features predicted from the present ones).</summary>
+    public IReadOnlyDictionary<string, long> ImaginationRuns { get; init; } = new Dictionary<string, long>(StringComparer.Ordinal);
+}

@@ -11,6 +11,23 @@ public enum ModalityState
 
     /// <summary>Missing; black frames, silence or neutral EDA stand in.</summary>
     Substituted,
+
+    /// <summary>Missing; the pack's imagination models predicted its features from the modalities present (<c>missing.substitute: "imagine"</c>).</summary>
+    Imagined,
+}
+
+/// <summary>The names messages, files and summaries give the states.</summary>
+public static class ModalityStateNames
+{
+    /// <summary><c>ok</c>, <c>held</c>, <c>substituted</c> or <c>imagined</c>.</summary>
+    public static string Name(this ModalityState state) => state switch
+    {
+        ModalityState.Ok => "ok",
+        ModalityState.Held => "held",
+        ModalityState.Substituted => "substituted",
+        ModalityState.Imagined => "imagined",
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
+    };
 }
 
 /// <summary>One modality's part in one output, with the reason when it was missing.</summary>

@@ -4,7 +4,9 @@ using EdgeEmotion.Runtime.Packs;
 namespace EdgeEmotion.Runtime.Streaming;
 
 /// <summary>
-/// Turns the fusion head's outputs for the newest clip into scores: regression outputs clipped to
+/// Turns the score model's outputs (the fusion head's, or a pack's only backbone's) for the newest
+/// clip into scores: each output's values are read at the newest position of its layout
+/// (<see cref="ScoreLayout"/>: time axis 0 or 1, or window-level); regression outputs clipped to
 /// the pack's range (the heads have no tanh), probabilities kept in [0, 1], class logits turned
 /// into a level (argmax), class probabilities (softmax) and the expected level. Optionally a
 /// moving average over the pack's smoothingFrames. A fusion output that is not a finite number
@@ -12,7 +14,11 @@ namespace EdgeEmotion.Runtime.Streaming;
 /// </summary>
 internal sealed class ScorePostProcessor
 {
+    /// <summary>The score model's output tensor of a name, row-major.</summary>
+    public delegate ReadOnlySpan<float> ScoreTensors(string name);
+
     private readonly PackManifest manifest;
+    private readonly ScoreLayout[] layouts;
     private readonly Dictionary<string, Queue<double>> recent = new(StringComparer.Ordinal);
     private readonly int? hop;
 
@@ -20,19 +26,20 @@ internal sealed class ScorePostProcessor
     public ScorePostProcessor(PackManifest manifest, int? smoothingHop)
     {
         this.manifest = manifest;
+        var tensors = manifest.ScoreModel.Outputs;
+        layouts = [.. manifest.Outputs.Select(o => ScoreLayout.Of(manifest, tensors.Single(t => t.Name == o.Name), o))];
         hop = smoothingHop;
     }
 
-    /// <returns>The scores; null when the fusion head gave a value that is not finite (NaN or infinite).</returns>
-    public IReadOnlyList<ScoreValue>? Process(ModelSession fusion)
+    /// <returns>The scores; null when the score model gave a value that is not finite (NaN or infinite).</returns>
+    public IReadOnlyList<ScoreValue>? Process(ModelSession scoreModel) => Process(scoreModel.Output);
+
+    /// <param name="tensor">The score model's output tensor of a name, row-major.</param>
+    public IReadOnlyList<ScoreValue>? Process(ScoreTensors tensor)
     {
-        var window = manifest.Window;
-        foreach (var output in manifest.Outputs)
+        for (var o = 0; o < layouts.Length; o++)
         {
-            var newest = output.Kind == OutputKinds.ClassLogits
-                ? fusion.Output(output.Name).Slice((window - 1) * output.Classes!.Count, output.Classes.Count)
-                : fusion.Output(output.Name).Slice(window - 1, 1);
-            foreach (var value in newest)
+            foreach (var value in Newest(tensor, o))
             {
                 if (!float.IsFinite(value))
                 {
@@ -43,15 +50,14 @@ internal sealed class ScorePostProcessor
         }
 
         var scores = new List<ScoreValue>(manifest.Outputs.Count);
-        foreach (var output in manifest.Outputs)
+        for (var o = 0; o < layouts.Length; o++)
         {
-            var values = fusion.Output(output.Name);
+            var output = manifest.Outputs[o];
+            var newest = Newest(tensor, o);
             switch (output.Kind)
             {
                 case OutputKinds.ClassLogits:
-                    var classes = output.Classes!.Count;
-                    var logits = values.Slice((window - 1) * classes, classes);
-                    var probabilities = Softmax(logits);
+                    var probabilities = Softmax(newest);
                     var level = Array.IndexOf(probabilities, probabilities.Max());
                     var expected = 0.0;
                     for (var i = 0; i < probabilities.Length; i++)
@@ -62,13 +68,20 @@ internal sealed class ScorePostProcessor
                     scores.Add(new ScoreValue(output.Name, Smooth(output, expected), level, probabilities));
                     break;
                 default:
-                    var value = Math.Clamp(values[window - 1], output.Min!.Value, output.Max!.Value);
+                    var value = Math.Clamp(newest[0], output.Min!.Value, output.Max!.Value);
                     scores.Add(new ScoreValue(output.Name, Smooth(output, value)));
                     break;
             }
         }
 
         return scores;
+    }
+
+    /// <summary>Output <paramref name="index"/>'s values at the newest clip position (one, or one per class).</summary>
+    private ReadOnlySpan<float> Newest(ScoreTensors tensor, int index)
+    {
+        var layout = layouts[index];
+        return tensor(manifest.Outputs[index].Name).Slice(layout.NewestOffset, layout.Values);
     }
 
     /// <summary>Values the moving averages hold (bounded by smoothingFrames / hop per output).</summary>

@@ -10,9 +10,10 @@ namespace EdgeEmotion.Runtime.Streaming;
 /// <summary>
 /// Causal streaming scoring. Samples go in with <c>Push</c> in timestamp order (timestamps
 /// relative to the run's origin); <see cref="TryAdvance"/> declares that every source has passed a
-/// time, and returns one <see cref="ScoreOutput"/> for each clip that ended by then, one per call. Each clip's
-/// backbone runs once per modality; the fusion head runs once per clip over the last
-/// <c>window</c> clips spaced as in training. Not thread-safe: one caller drives it.
+/// time, and returns one <see cref="ScoreOutput"/> for each clip that ended by then, one per call.
+/// Each modality's data is judged once per clip; each of its streams' backbones runs once per
+/// clip; the fusion head runs once per clip over the last <c>window</c> clips spaced as in
+/// training (a pack without fusion scores with its only backbone). Not thread-safe: one caller drives it.
 /// </summary>
 public sealed partial class StreamingPipeline : IDisposable
 {
@@ -23,13 +24,10 @@ public sealed partial class StreamingPipeline : IDisposable
     private readonly ClipSchedule schedule;
     private readonly IModalityTrack[] tracks;
     private readonly ModalitySpec[] modalities;
-    private readonly FeatureHistory[] histories;
-    private readonly LastGood?[] lastGood;
-    private readonly float[]?[] substitutes;
-    private readonly ModelSession[] backbones;
+    private readonly StreamState[] streams;
+    private readonly StreamState[][] streamsOf;
+    private readonly TimeSpan?[] lastGoodEnd;
     private readonly int[] fusionSources;
-    private readonly long[] backboneRuns;
-    private readonly long[] substituteRuns;
     private readonly long[] pushTicks;
     private readonly int videoIndex = -1;
     private readonly int audioIndex = -1;
@@ -56,20 +54,24 @@ public sealed partial class StreamingPipeline : IDisposable
         this.options = options;
         this.logger = logger;
 
-        var visual = manifest.Modalities.FirstOrDefault(m => m.Kind == ModalityKinds.Video)
-            ?? throw new ArgumentException($"pack {manifest.Id} has no video modality to define the frame clock");
-        var videoSpec = visual.Video!;
+        var bindings = manifest.Streams;
+        var clock = PackSources.FrameClock(manifest);
         var hop = options.Hop ?? manifest.ClipSpacing;
-        schedule = new ClipSchedule(videoSpec.FrameRate, hop, videoSpec.ClipFrames, videoSpec.Dilation);
         clipStride = manifest.ClipSpacing / hop;
 
         modalities = [.. manifest.Modalities];
+        var specsOf = modalities.Select(m => bindings.Where(b => b.Modality == m).Select(b => b.Spec).ToList()).ToArray();
+
+        // The clock's stream is the video modality's first: its frame picks are the schedule's.
+        schedule = new ClipSchedule(clock.FrameRate, hop, clock.ClipFrames, clock.Dilation);
+
         tracks = new IModalityTrack[modalities.Length];
         try
         {
             for (var i = 0; i < modalities.Length; i++)
             {
                 var m = modalities[i];
+                var specs = specsOf[i];
                 switch (m.Kind)
                 {
                     case ModalityKinds.Video:
@@ -85,9 +87,9 @@ public sealed partial class StreamingPipeline : IDisposable
 
                 tracks[i] = m.Kind switch
                 {
-                    ModalityKinds.Video => video = new VideoTrack(m.Name, m.Video!, schedule, options, new FaceCropper(m.Video!, faceOptions ?? new FaceCropOptions())),
-                    ModalityKinds.Audio => audio = new AudioTrack(m.Name, m.Audio!, options),
-                    ModalityKinds.Eda => eda = new EdaTrack(m.Name, m.Eda!, m.Missing,
+                    ModalityKinds.Video => video = new VideoTrack(m.Name, specs, schedule, options, new FaceCropper(specs[0].FaceClip!, faceOptions ?? new FaceCropOptions())),
+                    ModalityKinds.Audio => audio = new AudioTrack(m.Name, specs, options),
+                    ModalityKinds.Eda => eda = new EdaTrack(m.Name, specs, m.Missing,
                         edaInputSampleRate ?? throw new ArgumentException($"pack {manifest.Id} takes EDA: the EDA source's sample rate is needed"), options),
                     _ => throw new ArgumentException($"modality kind '{m.Kind}' is not supported"),
                 };
@@ -103,14 +105,23 @@ public sealed partial class StreamingPipeline : IDisposable
             throw;
         }
 
+        // Features are kept for the clips a fusion window can still reach; without fusion there are none.
         var historyLength = ((manifest.Window - 1) * clipStride) + 1;
-        histories = modalities.Select(_ => new FeatureHistory(historyLength, manifest.Fusion!.FeatureDim!.Value)).ToArray();
-        lastGood = new LastGood?[modalities.Length];
-        substitutes = new float[]?[modalities.Length];
-        backbones = modalities.Select(m => sessions.Backbones[m.Name]).ToArray();
-        fusionSources = manifest.Fusion!.Inputs.Select(input => Array.FindIndex(modalities, m => m.Name == input.Source)).ToArray();
-        backboneRuns = new long[modalities.Length];
-        substituteRuns = new long[modalities.Length];
+        var names = bindings.Select(b => b.Name).ToList();
+        streams = [.. bindings.Select(b =>
+        {
+            var modality = Array.IndexOf(modalities, b.Modality);
+            var imagination = b.Spec.Imagination;
+            return new StreamState(b, modality, specsOf[modality].IndexOf(b.Spec), sessions.Backbones[b.Name],
+                manifest.Fusion is null ? null : new FeatureHistory(historyLength, b.FeatureDim!.Value))
+            {
+                Imagination = imagination is null ? null : sessions.Imaginations[b.Name],
+                ImaginationSources = imagination is null ? [] : [.. imagination.Inputs.Select(input => names.IndexOf(input.Source))],
+            };
+        })];
+        streamsOf = [.. modalities.Select((_, i) => streams.Where(s => s.Modality == i).ToArray())];
+        lastGoodEnd = new TimeSpan?[modalities.Length];
+        fusionSources = manifest.Fusion is { } fusion ? [.. fusion.Inputs.Select(input => names.IndexOf(input.Source))] : [];
         pushTicks = new long[modalities.Length];
         post = new ScorePostProcessor(manifest, options.Smooth ? hop : null);
         LogStarted(manifest.Id, hop, clipStride, manifest.Window);
@@ -121,18 +132,21 @@ public sealed partial class StreamingPipeline : IDisposable
     public PipelineCounters Counters => new(
         nextClip,
         fusionRuns,
-        modalities.Select((m, i) => (m.Name, backboneRuns[i])).ToDictionary(p => p.Name, p => p.Item2),
-        modalities.Select((m, i) => (m.Name, substituteRuns[i])).ToDictionary(p => p.Name, p => p.Item2),
+        streams.ToDictionary(s => s.Name, s => s.BackboneRuns, StringComparer.Ordinal),
+        streams.ToDictionary(s => s.Name, s => s.SubstituteRuns, StringComparer.Ordinal),
         video?.FramesReceived ?? 0,
         video?.SlotsFinalized ?? 0,
         video?.FaceDetections ?? 0,
-        noSignal);
+        noSignal)
+    {
+        ImaginationRuns = streams.Where(s => s.Imagination is not null).ToDictionary(s => s.Name, s => s.ImaginationRuns, StringComparer.Ordinal),
+    };
 
     /// <summary>What the pipeline holds between clips; every one stays bounded however long it runs (the soak checks).</summary>
     public PipelineDepths Depths => new(
         video?.SlotsHeld ?? 0,
         video?.PooledCrops ?? 0,
-        histories.Sum(h => h.Count),
+        streams.Sum(s => s.History?.Count ?? 0),
         post.SmoothingValues);
 
     // Work done on arrival (frozen-frame check, face detection and crop, resampling, EDA
@@ -211,49 +225,76 @@ public sealed partial class StreamingPipeline : IDisposable
         var started = Stopwatch.GetTimestamp();
         var arrivals = 0L;
         var end = schedule.EndTime(clip);
-        var reports = new Dictionary<string, ModalityReport>(modalities.Length, StringComparer.Ordinal);
+        var states = new ModalityReport?[modalities.Length];
+        var missing = new string?[modalities.Length];
         var preprocessMs = new Dictionary<string, double>(modalities.Length, StringComparer.Ordinal);
         var backboneMs = new Dictionary<string, double>(modalities.Length, StringComparer.Ordinal);
         var anyData = false;
+
+        // First the modalities with data of their own (or held): imagination reads their features.
         for (var i = 0; i < modalities.Length; i++)
         {
             var name = modalities[i].Name;
-            var backbone = backbones[i];
-            var feature = histories[i].Store(clip);
-
+            var track = tracks[i];
             var stage = Stopwatch.GetTimestamp();
-            var reason = tracks[i].Prepare(clip, end, backbone.Input(0));
+            var reason = track.Judge(clip, end);
+            if (reason is null)
+            {
+                foreach (var s in streamsOf[i])
+                {
+                    track.WriteInput(s.IndexInModality, s.Backbone.Input(0));
+                }
+            }
+
+            track.Finish(clip);
             var prepared = Stopwatch.GetTimestamp();
             preprocessMs[name] = Stopwatch.GetElapsedTime(stage, prepared + pushTicks[i]).TotalMilliseconds;
             arrivals += pushTicks[i];
             pushTicks[i] = 0;
             if (reason is null)
             {
-                backbone.Run(cancellationToken);
-                backboneRuns[i]++;
-                backbone.Output(0).CopyTo(feature);
-                var good = lastGood[i] ??= new LastGood(new float[feature.Length]);
-                feature.CopyTo(good.Feature);
-                good.End = end;
-                reports[name] = ModalityReport.Ok;
+                foreach (var s in streamsOf[i])
+                {
+                    s.Backbone.Run(cancellationToken);
+                    s.BackboneRuns++;
+                    var feature = s.Backbone.Output(0);
+                    if (s.History is { } history)
+                    {
+                        feature.CopyTo(history.Store(clip));
+                    }
+
+                    feature.CopyTo(s.LastGood ??= new float[feature.Length]);
+                }
+
+                lastGoodEnd[i] = end;
+                states[i] = ModalityReport.Ok;
                 anyData = true;
             }
             else if (options.For(name).Policy == MissingPolicy.Hold
-                     && lastGood[i] is { } held
-                     && end - held.End <= options.For(name).MaxHold)
+                     && lastGoodEnd[i] is { } heldEnd
+                     && end - heldEnd <= options.For(name).MaxHold)
             {
-                held.Feature.CopyTo(feature);
-                reports[name] = new ModalityReport(ModalityState.Held, reason, end - held.End);
+                // Without fusion the backbone's outputs still hold that clip's scores: nothing ran on it since.
+                foreach (var s in streamsOf[i])
+                {
+                    if (s.History is { } history)
+                    {
+                        s.LastGood.CopyTo(history.Store(clip));
+                    }
+                }
+
+                states[i] = new ModalityReport(ModalityState.Held, reason, end - heldEnd);
                 anyData = true;
             }
             else
             {
-                Substitute(i, cancellationToken).CopyTo(feature);
-                reports[name] = new ModalityReport(ModalityState.Substituted, reason);
+                missing[i] = reason;
             }
 
             backboneMs[name] = Stopwatch.GetElapsedTime(prepared).TotalMilliseconds;
         }
+
+        StandIn(clip, states, missing, backboneMs, cancellationToken);
 
         // Face detection ran inside the visual preprocessing (mostly as frames arrived): report it
         // as its own stage and take it out of the preprocessing figure.
@@ -272,7 +313,11 @@ public sealed partial class StreamingPipeline : IDisposable
         if (anyData)
         {
             var stage = Stopwatch.GetTimestamp();
-            RunFusion(clip, cancellationToken);
+            if (sessions.Fusion is not null)
+            {
+                RunFusion(clip, cancellationToken);
+            }
+
             scores = post.Process(sessions.Scores);
             fusionMs = Stopwatch.GetElapsedTime(stage).TotalMilliseconds;
             if (scores is null)
@@ -293,6 +338,13 @@ public sealed partial class StreamingPipeline : IDisposable
             post.Skip();
         }
 
+        // In manifest order, whatever order the states were decided in.
+        var reports = new Dictionary<string, ModalityReport>(modalities.Length, StringComparer.Ordinal);
+        for (var i = 0; i < modalities.Length; i++)
+        {
+            reports[modalities[i].Name] = states[i]!;
+        }
+
         var totalMs = Stopwatch.GetElapsedTime(started, Stopwatch.GetTimestamp() + arrivals).TotalMilliseconds;
         return new ScoreOutput(clip, end, scores, reports,
             new StageLatency(preprocessMs, backboneMs, fusionMs, totalMs) { FaceDetectionMs = detectionMs });
@@ -305,11 +357,11 @@ public sealed partial class StreamingPipeline : IDisposable
     {
         var fusion = sessions.Fusion!;
         var window = manifest.Window;
-        var dim = manifest.Fusion!.FeatureDim!.Value;
         var earliest = clip % clipStride;
         for (var index = 0; index < fusionSources.Length; index++)
         {
-            var history = histories[fusionSources[index]];
+            var history = streams[fusionSources[index]].History!;
+            var dim = history.Dimension;
             var destination = fusion.Input(index);
             for (var position = 0; position < window; position++)
             {
@@ -322,36 +374,12 @@ public sealed partial class StreamingPipeline : IDisposable
         fusionRuns++;
     }
 
-    // The backbone's answer to black frames / silence / neutral EDA is the same every time:
-    // compute it once per pipeline.
-    private float[] Substitute(int modality, CancellationToken cancellationToken)
-    {
-        if (substitutes[modality] is { } cached)
-        {
-            return cached;
-        }
-
-        var backbone = backbones[modality];
-        tracks[modality].WriteSubstitute(backbone.Input(0));
-        backbone.Run(cancellationToken);
-        substituteRuns[modality]++;
-        return substitutes[modality] = backbone.Output(0).ToArray();
-    }
-
     public void Dispose()
     {
         foreach (var track in tracks)
         {
             track.Dispose();
         }
-    }
-
-    /// <summary>A modality's newest clip of its own data, kept for the hold policy.</summary>
-    private sealed class LastGood(float[] feature)
-    {
-        public float[] Feature { get; } = feature;
-
-        public TimeSpan End { get; set; }
     }
 
     // Once per run of such clips, not per clip.

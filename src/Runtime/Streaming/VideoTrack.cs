@@ -8,11 +8,14 @@ namespace EdgeEmotion.Runtime.Streaming;
 /// <summary>
 /// Turns camera frames into clip tensors. Frames are put on the pack's frame clock (each slot
 /// takes the newest frame at its time, so a 25 fps camera feeds a 30 fps pack); only slots some
-/// clip will use get a face detection and crop, the rest are only timestamped and dropped.
+/// stream's clip will use get a face detection and crop, the rest are only timestamped and dropped.
+/// Every stream of the modality takes the same face crops (one detection per slot); each picks its
+/// own frames of the clip (clipFrames, dilation). A clip is judged on the first stream's frames.
 /// </summary>
 internal sealed class VideoTrack : IModalityTrack
 {
     private readonly ClipSchedule schedule;
+    private readonly ClipSchedule[] streamSchedules;
     private readonly VideoSpec spec;
     private readonly FaceCropper cropper;
     private readonly FrozenFrameDetector frozen;
@@ -23,26 +26,41 @@ internal sealed class VideoTrack : IModalityTrack
     private readonly Queue<StaleRun> staleRuns = new();
     private readonly Stack<float[]> freeBuffers = new();
     private readonly Dictionary<string, int> reasons = new(StringComparer.Ordinal);
-    private readonly long[] picks;
+    private readonly long[][] picks;
     private VideoFrame? latest;
     private long latestSerial = -1;
     private bool latestFrozen;
     private long nextSlot;
     private long forgottenBefore;
+    private long judgedClip;
     private string? endedReason = MissingReasons.NoSource;
     private (long Serial, long Slot)? lastCrop;
 
-    public VideoTrack(string name, VideoSpec spec, ClipSchedule schedule, StreamingOptions options, FaceCropper cropper)
+    /// <param name="schedule">The pack's clips, with the first stream's frame picks.</param>
+    /// <param name="cropper">Crops for the first stream's parameters; the others must crop alike.</param>
+    public VideoTrack(string name, IReadOnlyList<StreamSpec> streams, ClipSchedule schedule, StreamingOptions options, FaceCropper cropper)
     {
         Name = name;
-        this.spec = spec;
+        spec = streams[0].FaceClip!;
+        foreach (var other in streams.Skip(1))
+        {
+            var v = other.FaceClip ?? throw new ArgumentException($"stream '{other.Name}': recipe '{other.Recipe}' does not read video ({StreamRecipes.FaceClip})");
+            if (v.Width != spec.Width || v.Height != spec.Height || v.PixelOrder != spec.PixelOrder || v.Scale != spec.Scale
+                || !v.Mean.SequenceEqual(spec.Mean) || !v.Std.SequenceEqual(spec.Std))
+            {
+                throw new ArgumentException(
+                    $"stream '{other.Name}' crops faces unlike stream '{streams[0].Name}' (width, height, pixelOrder, scale, mean, std): the streams of one video modality share one face crop in this runtime");
+            }
+        }
+
         this.schedule = schedule;
+        streamSchedules = [schedule, .. streams.Skip(1).Select(s => new ClipSchedule(schedule.FrameRate, schedule.Hop, s.FaceClip!.ClipFrames, s.FaceClip.Dilation))];
         this.options = options;
         this.cropper = cropper;
         stallTimeout = options.For(name).StallTimeout;
         frozen = new FrozenFrameDetector();
         frameSize = 3 * spec.Height * spec.Width;
-        picks = new long[schedule.ClipFrames];
+        picks = [.. streamSchedules.Select(s => new long[s.ClipFrames])];
     }
 
     public string Name { get; }
@@ -80,14 +98,16 @@ internal sealed class VideoTrack : IModalityTrack
         endedReason = reason;
     }
 
-    public string? Prepare(long clip, TimeSpan clipEnd, Span<float> input)
+    public string? Judge(long clip, TimeSpan clipEnd)
     {
         FinalizeSlotsBefore(clipEnd);
-        schedule.Pick(clip, picks);
+        judgedClip = clip;
+        var judged = picks[0];
+        schedule.Pick(clip, judged);
 
         var usable = 0;
         reasons.Clear();
-        foreach (var slot in picks)
+        foreach (var slot in judged)
         {
             var frame = slots.GetValueOrDefault(slot);
             if (frame.Pixels is not null)
@@ -101,34 +121,58 @@ internal sealed class VideoTrack : IModalityTrack
             }
         }
 
-        if (usable < options.MinFaceFraction * picks.Length || usable == 0)
-        {
-            ForgetBefore(schedule.OldestSlot(clip + 1));
-            return MostFrequentReason();
-        }
+        return usable < options.MinFaceFraction * judged.Length || usable == 0 ? MostFrequentReason() : null;
+    }
 
-        // Frames of the clip without a face enter black, as a missing frame did in training.
+    // Frames of the clip without a face enter black, as a missing frame did in training. With one
+    // frame per clip, [1, 3, 1, H, W] and [1, 3, H, W] are the same memory.
+    public void WriteInput(int stream, Span<float> input)
+    {
+        var streamPicks = picks[stream];
+        streamSchedules[stream].Pick(judgedClip, streamPicks);
         var plane = spec.Height * spec.Width;
-        var frames = picks.Length;
+        var frames = streamPicks.Length;
         for (var t = 0; t < frames; t++)
         {
-            var pixels = slots.GetValueOrDefault(picks[t]).Pixels;
+            var pixels = slots.GetValueOrDefault(streamPicks[t]).Pixels;
             var source = pixels ?? BlackFrame();
             for (var c = 0; c < 3; c++)
             {
                 source.AsSpan(c * plane, plane).CopyTo(input.Slice(((c * frames) + t) * plane, plane));
             }
         }
-
-        // Only after the copy: the next clip needs none of the older slots.
-        ForgetBefore(schedule.OldestSlot(clip + 1));
-        return null;
     }
 
-    public void WriteSubstitute(Span<float> input)
+    // Only after every stream's copy: the next clip needs none of the older slots.
+    public void Finish(long clip)
+    {
+        var oldest = long.MaxValue;
+        foreach (var s in streamSchedules)
+        {
+            oldest = Math.Min(oldest, s.OldestSlot(clip + 1));
+        }
+
+        ForgetBefore(oldest);
+    }
+
+    // A loop, not a lambda: runs per frame slot and allocates nothing.
+    private bool IsUsed(long slot)
+    {
+        foreach (var s in streamSchedules)
+        {
+            if (s.IsUsed(slot))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public void WriteSubstitute(int stream, Span<float> input)
     {
         var plane = spec.Height * spec.Width;
-        var frames = schedule.ClipFrames;
+        var frames = streamSchedules[stream].ClipFrames;
         var black = BlackFrame();
         for (var t = 0; t < frames; t++)
         {
@@ -185,7 +229,7 @@ internal sealed class VideoTrack : IModalityTrack
 
             var slot = nextSlot++;
             SlotsFinalized++;
-            if (!schedule.IsUsed(slot))
+            if (!IsUsed(slot))
             {
                 continue;
             }

@@ -11,8 +11,14 @@ namespace EdgeEmotion.Runtime.Tests.Streaming;
 internal sealed class PipelineHarness : IDisposable
 {
     public PipelineHarness(string pack, StreamingOptions? options = null)
+        : this(CpuSessions.Open(TestPaths.Pack(pack)), options)
     {
-        Sessions = CpuSessions.Open(TestPaths.Pack(pack));
+    }
+
+    /// <summary>A pipeline over sessions already open; the harness disposes them.</summary>
+    public PipelineHarness(PackSessions sessions, StreamingOptions? options = null)
+    {
+        Sessions = sessions;
         Pipeline = new StreamingPipeline(Sessions, options ?? new StreamingOptions(), NullLogger<StreamingPipeline>.Instance, edaInputSampleRate: 32);
     }
 
