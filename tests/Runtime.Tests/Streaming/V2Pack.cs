@@ -17,7 +17,7 @@ internal sealed class V2Pack : IDisposable
     private V2Pack(string packId)
     {
         copy = new PackCopy(packId);
-        Manifest = ToV2(JsonNode.Parse(File.ReadAllText(copy.PathOf(ManifestReader.FileName)))!.AsObject());
+        Manifest = V2Manifest.FromVersion1(JsonNode.Parse(File.ReadAllText(copy.PathOf(ManifestReader.FileName)))!.AsObject());
     }
 
     public string Directory => copy.Directory;
@@ -42,11 +42,7 @@ internal sealed class V2Pack : IDisposable
 
     public JsonObject Stream(string modality, int index = 0) => Modality(modality)["streams"]![index]!.AsObject();
 
-    /// <summary>Writes the manifest (with sha256s of every file the pack now holds) and opens CPU sessions on it.</summary>
-    /// <remarks>
-    /// The pack is made without <see cref="ModelPackLoader"/>: version-2 consistency checks are the
-    /// manifest's area (i14-manifest); the ONNX signatures are still checked as sessions open.
-    /// </remarks>
+    /// <summary>Writes the manifest (with sha256s of every file the pack now holds), loads it as a device would and opens CPU sessions on it.</summary>
     public PackSessions Open()
     {
         var files = new JsonObject();
@@ -62,7 +58,7 @@ internal sealed class V2Pack : IDisposable
         Manifest["files"] = files;
         var path = Path.Combine(Directory, ManifestReader.FileName);
         File.WriteAllText(path, Manifest.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
-        return PackSessions.Open(new ModelPack(Directory, ManifestReader.ReadFile(path)), CpuSessions.Factory());
+        return PackSessions.Open(ModelPackLoader.Load(Directory), CpuSessions.Factory());
     }
 
     public void Dispose() => copy.Dispose();
@@ -85,55 +81,5 @@ internal sealed class V2Pack : IDisposable
         }
 
         return tensor;
-    }
-
-    // Version 1 -> 2 as the spec states it: streams named after their modality, the recipe's
-    // parameters under the recipe's key, featureDim per stream, clipSpacingFrames at the top,
-    // fusion inputs naming streams, score tensors with time axis 1.
-    private static JsonObject ToV2(JsonObject m)
-    {
-        m["schemaVersion"] = 2;
-        var fusion = m["fusion"]!.AsObject();
-        var featureDim = (int)fusion["featureDim"]!;
-        var spacing = (int)fusion["clipSpacingFrames"]!;
-        fusion.Remove("featureDim");
-        fusion.Remove("clipSpacingFrames");
-        m.Insert(m.IndexOf("modalities"), "clipSpacingFrames", spacing);
-        foreach (var modality in m["modalities"]!.AsArray().Select(n => n!.AsObject()))
-        {
-            var (key, recipe) = (string)modality["kind"]! switch
-            {
-                "video" => ("video", "faceClip"),
-                "audio" => ("audio", "logmel"),
-                _ => ("eda", "eda"),
-            };
-            var parameters = modality[key]!.DeepClone();
-            var backbone = modality["backbone"]!.DeepClone();
-            modality.Remove(key);
-            modality.Remove("backbone");
-            var stream = new JsonObject
-            {
-                ["name"] = (string)modality["name"]!,
-                ["recipe"] = recipe,
-                ["featureDim"] = featureDim,
-                [recipe] = parameters,
-                ["backbone"] = backbone,
-            };
-            modality.Insert(modality.IndexOf("missing"), "streams", new JsonArray(stream));
-        }
-
-        foreach (var input in fusion["inputs"]!.AsArray().Select(n => n!.AsObject()))
-        {
-            var name = (string)input["modality"]!;
-            input.Remove("modality");
-            input.Insert(0, "stream", name);
-        }
-
-        foreach (var output in fusion["outputs"]!.AsArray().Select(n => n!.AsObject()))
-        {
-            output["timeAxis"] = 1;
-        }
-
-        return m;
     }
 }
