@@ -38,9 +38,8 @@ internal sealed class BenchRig : IAsyncDisposable
         var manifest = sessions.Pack.Manifest;
         Manifest = manifest;
         Modalities = [.. manifest.Modalities.Select(m => (m.Name, m.Kind))];
-        var visual = manifest.Modalities.FirstOrDefault(m => m.Kind == ModalityKinds.Video)?.Video
-            ?? throw new ArgumentException($"pack {manifest.Id} has no video modality to define the frame clock");
-        var audioSpec = manifest.Modalities.FirstOrDefault(m => m.Kind == ModalityKinds.Audio)?.Audio;
+        var visual = PackSources.FrameClock(manifest);
+        var audioRate = PackSources.AudioSampleRate(manifest);
         var hasEda = manifest.Modalities.Any(m => m.Kind == ModalityKinds.Eda);
         var edaOptions = new SyntheticEdaOptions { Seed = options.Seed, Pacing = SourcePacing.AsFastAsPossible };
         try
@@ -53,9 +52,9 @@ internal sealed class BenchRig : IAsyncDisposable
                 Seed = options.Seed,
                 Pacing = SourcePacing.AsFastAsPossible,
             });
-            audio = audioSpec is null ? null : new SyntheticAudioSource(new SyntheticAudioOptions
+            audio = audioRate is not { } rate ? null : new SyntheticAudioSource(new SyntheticAudioOptions
             {
-                SampleRate = audioSpec.SampleRate,
+                SampleRate = rate,
                 Seed = options.Seed,
                 Pacing = SourcePacing.AsFastAsPossible,
             });

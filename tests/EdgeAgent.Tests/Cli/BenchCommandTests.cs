@@ -26,6 +26,21 @@ public sealed class BenchCommandTests
         });
     }
 
+    [Theory]
+    [InlineData("jmt_two_audio", new[] { "visual", "audio_logmel", "audio_wave", "fusion" })]
+    [InlineData("affect_imagine", new[] { "visual", "audio", "imagine.audio", "fusion" })]
+    [InlineData("per_clip_visual", new[] { "visual" })]
+    public async Task Bench_measures_version_2_packs_model_by_model_and_streaming(string example, string[] models)
+    {
+        var (code, output, error) = await CliRunner.RunAsync(
+            "bench", "--pack", TestPaths.ExamplePack(example), "-n", "2", "--warmup", "1", "--seconds", "2", "--warmup-seconds", "1", "--json", "--providers", "cpu");
+
+        Assert.True(code == ExitCodes.Ok, error);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal(models, json.RootElement.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("model").GetString()));
+        Assert.True(json.RootElement.GetProperty("streaming").GetProperty("outputs").GetInt32() > 0);
+    }
+
     [Fact]
     public async Task Bench_streams_generated_media_and_reports_every_stage()
     {
