@@ -40,7 +40,7 @@ internal sealed class FaceAnnotationWriter : IDisposable
                 throw new IOException($"--annotate {target}: the folder {parent} does not exist");
             }
 
-            var fourcc = extension == ".mp4" ? FourCC.FromString("mp4v") : FourCC.MJPG;
+            FourCC fourcc = extension == ".mp4" ? FourCC.FromFourChars('m', 'p', '4', 'v') : FourCC.MJPG;
             var writer = new VideoWriter(target, VideoCaptureAPIs.FFMPEG, fourcc, frameRate, new Size(width, height));
             if (!writer.IsOpened())
             {
