@@ -16,13 +16,15 @@ internal sealed class FaceAnnotationWriter : IDisposable
     private static readonly Scalar Point = new(255, 255, 0);
 
     private readonly VideoWriter? video;
+    private readonly Size videoSize;
     private readonly string? folder;
     private long written;
 
-    private FaceAnnotationWriter(string target, VideoWriter? video, string? folder)
+    private FaceAnnotationWriter(string target, VideoWriter? video, Size videoSize, string? folder)
     {
         Target = target;
         this.video = video;
+        this.videoSize = videoSize;
         this.folder = folder;
     }
 
@@ -48,7 +50,7 @@ internal sealed class FaceAnnotationWriter : IDisposable
                 throw new IOException($"--annotate {target}: cannot write a video there (no permission, or no encoder)");
             }
 
-            return new FaceAnnotationWriter(target, writer, null);
+            return new FaceAnnotationWriter(target, writer, new Size(width, height), null);
         }
 
         if (File.Exists(target))
@@ -68,16 +70,22 @@ internal sealed class FaceAnnotationWriter : IDisposable
             throw new IOException($"--annotate {target}: cannot write PNGs there: {e.Message}", e);
         }
 
-        return new FaceAnnotationWriter(target, null, target);
+        return new FaceAnnotationWriter(target, null, default, target);
     }
 
     /// <summary>Draws on <paramref name="bgr"/> (the frame is changed) and writes it.</summary>
     public void Write(Mat bgr, FaceFrame frame)
     {
         Draw(bgr, frame);
-        if (video is not null)
+        if (video is not null && bgr.Size() == videoSize)
         {
             video.Write(bgr);
+        }
+        else if (video is not null)
+        {
+            // A camera may deliver another size than it was asked for; the writer drops frames of the wrong size.
+            using var resized = bgr.Resize(videoSize);
+            video.Write(resized);
         }
         else
         {

@@ -5,13 +5,15 @@ using EdgeEmotion.Runtime.Faces;
 using EdgeEmotion.Runtime.Inference;
 using EdgeEmotion.Runtime.Packs;
 using EdgeEmotion.Runtime.Sources;
+using EdgeEmotion.Sensors.Camera;
 using EdgeEmotion.Sensors.Replay;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeEmotion.EdgeAgent.Cli;
 
 /// <summary>
-/// <c>edgeemo faces --video FILE [--json] [--annotate OUT] [--models DIR]</c>: the face front end
+/// <c>edgeemo faces --video FILE | --camera csi[:N]|/dev/videoN [--frames N] [--json] [--annotate OUT] [--models DIR]</c>: the face front end
 /// (<see cref="FaceFrontEnd"/>) on every frame of a video: the followed face's box, score, 68
 /// landmarks, head pose and aligned crop quality, or why there is none, then a summary. So a
 /// technician can check camera placement and a reviewer can see what the detector saw.
@@ -20,7 +22,9 @@ internal static class FacesCommand
 {
     public static Command Create()
     {
-        var video = new Option<string>("--video") { Description = "Video file (any format FFmpeg reads)", Required = true };
+        var video = new Option<string?>("--video") { Description = "Video file (any format FFmpeg reads)" };
+        var camera = new Option<string?>("--camera") { Description = "A camera instead of a file: csi (csi:N for sensor N, through Argus) or a V4L2 device such as /dev/video0; 1280x720 at 30 fps" };
+        var maxFrames = new Option<long?>("--frames") { Description = "Stop after this many frames (a camera runs until Ctrl-C otherwise)" };
         var json = new Option<bool>("--json") { Description = "One JSON object per frame, then a summary object" };
         var annotate = new Option<string?>("--annotate") { Description = "Write the frames with box, landmarks and pose drawn: a .mp4 or .avi file, or a folder for numbered PNGs" };
         var models = new Option<string>("--models")
@@ -32,16 +36,36 @@ internal static class FacesCommand
         var inference = new InferenceArguments();
         var command = new Command("faces", "Run the face front end (detector, tracking, 68 landmarks, head pose, aligned crop) on a video, frame by frame")
         {
-            video, json, annotate, models, tiny,
+            video, camera, maxFrames, json, annotate, models, tiny,
         };
         inference.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             var error = result.InvocationConfiguration.Error;
-            var videoPath = result.GetValue(video)!;
-            if (!File.Exists(videoPath))
+            var videoPath = result.GetValue(video);
+            var cameraName = result.GetValue(camera);
+            if ((videoPath is null) == (cameraName is null))
+            {
+                error.WriteLine("error: give either --video FILE or --camera csi|csi:N|/dev/videoN");
+                return ExitCodes.Usage;
+            }
+
+            if (videoPath is not null && !File.Exists(videoPath))
             {
                 error.WriteLine(Directory.Exists(videoPath) ? $"error: --video {videoPath} is a folder, not a file" : $"error: --video file {videoPath} does not exist");
+                return ExitCodes.Usage;
+            }
+
+            CameraOptions? cameraOptions = null;
+            if (cameraName is not null && !TryParseCamera(cameraName, out cameraOptions, out var cameraProblem))
+            {
+                error.WriteLine($"error: --camera {cameraName}: {cameraProblem}");
+                return ExitCodes.Usage;
+            }
+
+            if (result.GetValue(maxFrames) is <= 0)
+            {
+                error.WriteLine($"error: --frames must be a positive number of frames, not {result.GetValue(maxFrames)}");
                 return ExitCodes.Usage;
             }
 
@@ -62,8 +86,19 @@ internal static class FacesCommand
             {
                 var factory = new ModelSessionFactory(options, loggerFactory.CreateLogger<ModelSessionFactory>());
                 using var faceModels = FaceModels.Open(modelFolder, factory, result.GetValue(tiny));
-                var run = new FacesRun(faceModels, result.InvocationConfiguration.Output, result.GetValue(json));
-                return await run.RunAsync(videoPath, result.GetValue(annotate), cancellationToken).ConfigureAwait(false);
+                var run = new FacesRun(faceModels, result.InvocationConfiguration.Output, result.GetValue(json), result.GetValue(maxFrames));
+                if (videoPath is not null)
+                {
+                    await using var file = new VideoFileSource(videoPath);
+                    var annotation = OpenAnnotation(result.GetValue(annotate), file.FrameRate, file.FrameWidth, file.FrameHeight);
+                    return await run.RunAsync(file, videoPath, annotation, () => file.EndedEarly, cancellationToken).ConfigureAwait(false);
+                }
+
+                // Camera reopen and stall warnings carry exceptions: only --verbose shows them.
+                var cameraLogger = result.GetValue(inference.Verbose) ? loggerFactory.CreateLogger<CameraSource>() : NullLogger<CameraSource>.Instance;
+                await using var source = new CameraSource(cameraOptions!, cameraLogger);
+                var cameraAnnotation = OpenAnnotation(result.GetValue(annotate), cameraOptions!.FrameRate, cameraOptions.Width, cameraOptions.Height);
+                return await run.RunAsync(source, source.Description, cameraAnnotation, () => false, cancellationToken).ConfigureAwait(false);
             }
             catch (AnnotationTargetException e)
             {
@@ -79,25 +114,64 @@ internal static class FacesCommand
         return command;
     }
 
-    /// <summary>One video through the front end, printing as it goes.</summary>
-    private sealed class FacesRun(FaceModels models, TextWriter output, bool json)
+    /// <summary>"csi", "csi:N" or a V4L2 device path; the device must exist (CameraSource would retry a missing one forever).</summary>
+    internal static bool TryParseCamera(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CameraOptions? options, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? problem)
     {
-        public async Task<int> RunAsync(string videoPath, string? annotate, CancellationToken cancellationToken)
+        options = null;
+        problem = null;
+        if (name == "csi" || name.StartsWith("csi:", StringComparison.Ordinal))
         {
-            await using var source = new VideoFileSource(videoPath);
-            FaceAnnotationWriter? annotation = null;
+            var id = 0;
+            if (name.Length > 3 && (!int.TryParse(name.AsSpan(4), NumberStyles.None, CultureInfo.InvariantCulture, out id) || id > 15))
+            {
+                problem = "the CSI sensor index after 'csi:' must be a number 0-15";
+                return false;
+            }
+
+            options = new CameraOptions { Kind = CameraKind.Csi, SensorId = id };
+            return true;
+        }
+
+        if (name.StartsWith("/dev/", StringComparison.Ordinal))
+        {
+            if (!File.Exists(name))
+            {
+                problem = "no such device (edgeemo devices lists the cameras)";
+                return false;
+            }
+
+            options = new CameraOptions { Kind = CameraKind.V4l2, Device = name };
+            return true;
+        }
+
+        problem = "not a camera: give csi, csi:N or a V4L2 device such as /dev/video0 (a file goes to --video)";
+        return false;
+    }
+
+    private static FaceAnnotationWriter? OpenAnnotation(string? target, double frameRate, int width, int height)
+    {
+        try
+        {
+            return target is null ? null : FaceAnnotationWriter.Open(target, frameRate, width, height);
+        }
+        catch (IOException e)
+        {
+            throw new AnnotationTargetException(e.Message, e);
+        }
+    }
+
+    /// <summary>One video or camera through the front end, printing as it goes.</summary>
+    private sealed class FacesRun(FaceModels models, TextWriter output, bool json, long? maxFrames)
+    {
+        public async Task<int> RunAsync(
+            ISampleSource<VideoFrame> source, string name, FaceAnnotationWriter? annotation, Func<bool> endedEarly, CancellationToken cancellationToken)
+        {
             try
             {
-                annotation = annotate is null ? null : OpenAnnotation(annotate, source);
                 var frontEnd = new FaceFrontEnd(models);
                 long frames = 0, withFace = 0, detected = 0, usable = 0;
                 double detectMs = 0, landmarkMs = 0, alignMs = 0;
                 var reasons = new SortedDictionary<string, long>(StringComparer.Ordinal);
-                if (!json)
-                {
-                    output.WriteLine("frame   time(s)  faces  box (x, y, w, h)           score   yaw  pitch  roll  size  decision");
-                }
-
                 await foreach (var frame in source.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
                     using (frame)
@@ -124,10 +198,15 @@ internal static class FacesCommand
                             usable++;
                         }
                     }
+
+                    if (frames == maxFrames)
+                    {
+                        break;
+                    }
                 }
 
                 var summary = new FacesSummaryReport(
-                    videoPath,
+                    name,
                     frames,
                     withFace,
                     detected,
@@ -139,24 +218,12 @@ internal static class FacesCommand
                         withFace == 0 ? 0 : Math.Round(landmarkMs / withFace, 3),
                         withFace == 0 ? 0 : Math.Round(alignMs / withFace, 3)),
                     annotation?.Target);
-                WriteSummary(summary, source.EndedEarly);
+                WriteSummary(summary, endedEarly());
                 return frames == 0 ? ExitCodes.Failed : ExitCodes.Ok;
             }
             finally
             {
                 annotation?.Dispose();
-            }
-        }
-
-        private static FaceAnnotationWriter OpenAnnotation(string target, VideoFileSource source)
-        {
-            try
-            {
-                return FaceAnnotationWriter.Open(target, source.FrameRate, source.FrameWidth, source.FrameHeight);
-            }
-            catch (IOException e)
-            {
-                throw new AnnotationTargetException(e.Message, e);
             }
         }
 
@@ -166,6 +233,12 @@ internal static class FacesCommand
             {
                 output.WriteLine(JsonSerializer.Serialize(FaceFrameReport.From(index, time, frame), FacesJsonContext.Default.FaceFrameReport));
                 return;
+            }
+
+            if (index == 0)
+            {
+                // Not before the first frame: a camera that cannot open prints only its error.
+                output.WriteLine("frame   time(s)  faces  box (x, y, w, h)           score   yaw  pitch  roll  size  decision");
             }
 
             var face = frame.Face;

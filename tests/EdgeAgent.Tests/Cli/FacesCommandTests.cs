@@ -141,6 +141,33 @@ public sealed class FacesCommandTests(ITestOutputHelper log) : IDisposable
         Assert.Equal($"error: --models folder {Path.Combine(folder, "x")} does not exist", noFolderError.Trim());
     }
 
+    [Theory]
+    [InlineData(new[] { "--camera", "/dev/video-none" }, "error: --camera /dev/video-none: no such device (edgeemo devices lists the cameras)")]
+    [InlineData(new[] { "--camera", "webcam" }, "error: --camera webcam: not a camera: give csi, csi:N or a V4L2 device such as /dev/video0 (a file goes to --video)")]
+    [InlineData(new[] { "--camera", "csi:x" }, "error: --camera csi:x: the CSI sensor index after 'csi:' must be a number 0-15")]
+    [InlineData(new string[0], "error: give either --video FILE or --camera csi|csi:N|/dev/videoN")]
+    [InlineData(new[] { "--camera", "csi", "--video", "x.mp4" }, "error: give either --video FILE or --camera csi|csi:N|/dev/videoN")]
+    [InlineData(new[] { "--camera", "csi", "--frames", "0" }, "error: --frames must be a positive number of frames, not 0")]
+    public async Task A_bad_camera_or_source_choice_is_a_usage_error_in_one_line(string[] args, string expected)
+    {
+        var (code, output, error) = await Faces(args);
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Equal(expected, error.Trim());
+        Assert.Empty(output);
+    }
+
+    [Fact]
+    public async Task Frames_stops_after_that_many_frames()
+    {
+        var (code, output, error) = await Faces("--video", TestMedia.FaceVideo, "--json", "--frames", "5");
+
+        Assert.True(code == ExitCodes.Ok, error);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(6, lines.Length);
+        Assert.Equal(5, JsonDocument.Parse(lines[^1]).RootElement.GetProperty("summary").GetProperty("frames").GetInt32());
+    }
+
     private static List<Mat> Decode(string path)
     {
         var frames = new List<Mat>();
