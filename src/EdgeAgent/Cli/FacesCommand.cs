@@ -217,8 +217,9 @@ internal static class FacesCommand
                         frames == 0 ? 0 : Math.Round(detectMs / frames, 3),
                         withFace == 0 ? 0 : Math.Round(landmarkMs / withFace, 3),
                         withFace == 0 ? 0 : Math.Round(alignMs / withFace, 3)),
-                    annotation?.Target);
-                WriteSummary(summary, endedEarly());
+                    annotation?.Target,
+                    endedEarly());
+                WriteSummary(summary);
                 return frames == 0 ? ExitCodes.Failed : ExitCodes.Ok;
             }
             finally
@@ -256,7 +257,7 @@ internal static class FacesCommand
                 $"{index,5}  {time.TotalSeconds,7:F3}  {frame.Detections.Count,5}  {box,-26} {face.Track.Detection.Score,5:F2}  {face.Pose.Yaw,4:F0}  {face.Pose.Pitch,5:F0}  {face.Pose.Roll,4:F0}  {face.Quality.FaceSize,4:F0}  {decision}{held}"));
         }
 
-        private void WriteSummary(FacesSummaryReport summary, bool endedEarly)
+        private void WriteSummary(FacesSummaryReport summary)
         {
             if (json)
             {
@@ -273,7 +274,7 @@ internal static class FacesCommand
 
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"mean ms: detect {summary.MeanMs.Detect:F2}, landmarks {summary.MeanMs.Landmarks:F2}, align {summary.MeanMs.Align:F2}"));
-            if (endedEarly)
+            if (summary.EndedEarly)
             {
                 output.WriteLine("warning: the video ended before its stated frame count (truncated or corrupt)");
             }

@@ -61,6 +61,7 @@ internal sealed record FaceFrameReport(
 /// <param name="FacePercent">Frames with a followed face, percent of all frames.</param>
 /// <param name="Reasons">Frames per reason a face was not usable.</param>
 /// <param name="MeanMs">Mean detect ms over all frames; landmarks and align over the frames with a face.</param>
+/// <param name="EndedEarly">The video ended before its stated frame count (truncated or corrupt).</param>
 internal sealed record FacesSummaryReport(
     string Video,
     long Frames,
@@ -70,7 +71,8 @@ internal sealed record FacesSummaryReport(
     double FacePercent,
     IReadOnlyDictionary<string, long> Reasons,
     TimingReport MeanMs,
-    string? Annotated);
+    string? Annotated,
+    bool EndedEarly);
 
 /// <summary>The summary line, wrapped so a reader of the JSON lines can tell it from a frame.</summary>
 internal sealed record FacesSummaryLine(FacesSummaryReport Summary);

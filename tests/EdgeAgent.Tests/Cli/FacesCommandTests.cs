@@ -45,6 +45,7 @@ public sealed class FacesCommandTests(ITestOutputHelper log) : IDisposable
         Assert.True(summary.GetProperty("framesDetected").GetInt32() >= 320, summary.ToString());
         Assert.Equal(360, summary.GetProperty("frames").GetInt32());
         Assert.Equal(withFace.Count, summary.GetProperty("framesWithFace").GetInt32());
+        Assert.False(summary.GetProperty("endedEarly").GetBoolean());
     }
 
     [Fact]
@@ -155,6 +156,17 @@ public sealed class FacesCommandTests(ITestOutputHelper log) : IDisposable
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Equal(expected, error.Trim());
         Assert.Empty(output);
+    }
+
+    [Fact]
+    public async Task A_truncated_video_gives_the_frames_it_has_and_says_it_ended_early()
+    {
+        var (code, output, error) = await Faces("--video", TestMedia.TruncatedVideo, "--json");
+
+        Assert.True(code == ExitCodes.Ok, error);
+        var summary = JsonDocument.Parse(output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement.GetProperty("summary");
+        Assert.True(summary.GetProperty("endedEarly").GetBoolean());
+        Assert.InRange(summary.GetProperty("frames").GetInt32(), 1, 359);
     }
 
     [Fact]
