@@ -16,6 +16,7 @@ public static class EdgeemoCommand
         DemoCommand.Create(),
         DevicesCommand.Create(),
         CalibrateEdaCommand.Create(),
+        FacesCommand.Create(),
     };
 
     /// <summary>

@@ -12,7 +12,7 @@ public sealed class UsageErrorTests
 {
     public static TheoryData<string[], string, string> Refused => new()
     {
-        { ["frobnicate"], "unknown command 'frobnicate' for 'edgeemo' (commands: models, bench, replay, evaluate, run, demo, devices, calibrate-eda)", "edgeemo" },
+        { ["frobnicate"], "unknown command 'frobnicate' for 'edgeemo' (commands: models, bench, replay, evaluate, run, demo, devices, calibrate-eda, faces)", "edgeemo" },
         { ["modles", "list"], "unknown command 'modles' for 'edgeemo'; did you mean 'models'?", "edgeemo" },
         { ["models", "lst"], "unknown command 'lst' for 'edgeemo models'; did you mean 'list'?", "edgeemo models" },
         { ["models"], "'edgeemo models' needs a command: list, verify, warmup, import, keygen, pack, install, rollback", "edgeemo models" },
