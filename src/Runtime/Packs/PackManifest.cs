@@ -193,21 +193,6 @@ public sealed record StreamBinding(ModalitySpec Modality, StreamSpec Spec)
     public int? FeatureDim => Spec.FeatureDim;
 }
 
-/// <summary>The raw-waveform recipe: the segment ending with the clip, resampled from the source.</summary>
-public sealed record WaveformSpec
-{
-    public required int SampleRate { get; init; }
-
-    /// <summary>Samples per segment at <see cref="SampleRate"/>; the backbone input is [1, samples] or [1, 1, samples].</summary>
-    public required int Samples { get; init; }
-
-    /// <summary><c>left-zero</c>: before the stream began, zeros.</summary>
-    public required string Padding { get; init; }
-
-    /// <summary><c>none</c> (samples in [-1, 1]), <c>zscore</c> (per segment: (x - mean) / sqrt(var + 1e-7)) or <c>peak</c> (x / max|x|, silence stays 0).</summary>
-    public required string Normalization { get; init; }
-}
-
 /// <summary>Version 2: a model from present streams' clip features to one stream's feature (the MMIN family).</summary>
 public sealed record ImaginationSpec
 {
@@ -232,57 +217,6 @@ public static class ModalityKinds
     public const string Video = "video";
     public const string Audio = "audio";
     public const string Eda = "eda";
-}
-
-public sealed record VideoSpec
-{
-    public required double FrameRate { get; init; }
-    public required int ClipFrames { get; init; }
-    public required int Dilation { get; init; }
-    public required int SpanFrames { get; init; }
-    public required int Width { get; init; }
-    public required int Height { get; init; }
-    public required string PixelOrder { get; init; }
-    public required double Scale { get; init; }
-    public required IReadOnlyList<double> Mean { get; init; }
-    public required IReadOnlyList<double> Std { get; init; }
-}
-
-public sealed record AudioSpec
-{
-    public required int SampleRate { get; init; }
-    public required int SegmentSamples { get; init; }
-    public required string Padding { get; init; }
-    public required int NFft { get; init; }
-    public required int WinLength { get; init; }
-    public required int HopLength { get; init; }
-    public required string Window { get; init; }
-    public required bool Center { get; init; }
-    public required string PadMode { get; init; }
-    public required int NMels { get; init; }
-    public required double FMin { get; init; }
-    public double? FMax { get; init; }
-    public required string MelScale { get; init; }
-    public required string MelNorm { get; init; }
-    public required double Power { get; init; }
-    public required double DbMultiplier { get; init; }
-    public double? TopDb { get; init; }
-    public required double Amin { get; init; }
-    public required double NormOffset { get; init; }
-    public required double NormScale { get; init; }
-}
-
-public sealed record EdaSpec
-{
-    public required double SampleRate { get; init; }
-    public required int SegmentSamples { get; init; }
-    public required double LowpassHz { get; init; }
-    public required int FilterOrder { get; init; }
-    public required string Unit { get; init; }
-    public required double Mean { get; init; }
-    public required double Std { get; init; }
-    public required double ValidMin { get; init; }
-    public required double ValidMax { get; init; }
 }
 
 public sealed record MissingSpec
@@ -344,6 +278,9 @@ public static class OutputKinds
     public const string Regression = "regression";
     public const string Probability = "probability";
     public const string ClassLogits = "classLogits";
+
+    /// <summary>K values that already are class probabilities (a softmax inside the model): level = argmax, no second softmax.</summary>
+    public const string ClassProbabilities = "classProbabilities";
 }
 
 public sealed record OutputSpec
