@@ -6,6 +6,7 @@ using EdgeEmotion.EdgeAgent.Benchmarks;
 using EdgeEmotion.Runtime.Golden;
 using EdgeEmotion.Runtime.Inference;
 using EdgeEmotion.Runtime.Packs;
+using EdgeEmotion.Sensors.Synthetic;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 
@@ -36,10 +37,21 @@ internal static class BenchCommand
         var sampleEvery = new Option<string>("--sample-every") { Description = "How often the soak samples memory and queues", DefaultValueFactory = _ => "30s" };
         var maxRssSlope = new Option<double>("--max-rss-slope") { Description = "Soak fails when RSS rises faster than this many MB per hour (beyond the noise floor)", DefaultValueFactory = _ => new SoakThresholds().MaxRssSlopeMbPerHour };
         var json = new Option<bool>("--json") { Description = "Machine-readable output" };
+        var faceModels = new Option<string>("--face-models")
+        {
+            Description = "face-api's models for the TinyFaceDetector front end in the face-stage section (missing: only Haar is measured)",
+            DefaultValueFactory = _ => Path.Combine("models", "face"),
+        };
+        var faceDetectEvery = new Option<int>("--face-detect-every")
+        {
+            Description = "The face-stage section's tracked variant runs the TinyFaceDetector on one used frame in this many",
+            DefaultValueFactory = _ => FaceStageBenchmark.DefaultDetectEvery,
+        };
+        var faceVideo = new Option<string?>("--face-video") { Description = "Run the face-stage section on this video's frames instead of the streaming run's generated ones" };
         var inference = new InferenceArguments();
         var command = new Command("bench", "Measure per-model latency against bare ONNX Runtime, then the streaming pipeline on generated media (or soak it with --soak)")
         {
-            pack, iterations, warmup, hop, seconds, warmupSeconds, soak, sampleEvery, maxRssSlope, json,
+            pack, iterations, warmup, hop, seconds, warmupSeconds, soak, sampleEvery, maxRssSlope, json, faceModels, faceDetectEvery, faceVideo,
         };
         inference.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
@@ -58,6 +70,18 @@ internal static class BenchCommand
             if (!(measured is > 0 and <= MaxMediaSeconds) || !(settle is >= 0 and <= MaxMediaSeconds))
             {
                 error.WriteLine($"error: --seconds must be in (0, {MaxMediaSeconds}] and --warmup-seconds in [0, {MaxMediaSeconds}] (longer runs: --soak)");
+                return ExitCodes.Usage;
+            }
+
+            if (result.GetValue(faceDetectEvery) < 1)
+            {
+                error.WriteLine("error: --face-detect-every must be >= 1");
+                return ExitCodes.Usage;
+            }
+
+            if (result.GetValue(faceVideo) is { } faceVideoFile && !File.Exists(faceVideoFile))
+            {
+                error.WriteLine($"error: --face-video {faceVideoFile} does not exist");
                 return ExitCodes.Usage;
             }
 
@@ -89,7 +113,8 @@ internal static class BenchCommand
             try
             {
                 var loaded = ModelPackLoader.Load(result.GetValue(pack)!);
-                using var sessions = PackSessions.Open(loaded, new ModelSessionFactory(options, loggerFactory.CreateLogger<ModelSessionFactory>()));
+                var factory = new ModelSessionFactory(options, loggerFactory.CreateLogger<ModelSessionFactory>());
+                using var sessions = PackSessions.Open(loaded, factory);
                 var rigOptions = new BenchRigOptions { Hop = result.GetValue(hop) };
                 if (soakOptions is not null)
                 {
@@ -102,7 +127,10 @@ internal static class BenchCommand
                 var streaming = await Task.Run(
                     () => StreamBenchmark.RunAsync(rig, sessions, OutputsFor(rig, settle, allowZero: true), OutputsFor(rig, measured, allowZero: false), cancellationToken),
                     cancellationToken);
-                Write(result, models with { Streaming = streaming });
+                var faceStage = await Task.Run(
+                    () => MeasureFaceStage(result, rig, rigOptions, factory, streaming, cancellationToken),
+                    cancellationToken);
+                Write(result, models with { Streaming = streaming, FaceStage = faceStage });
                 return ExitCodes.Ok;
             }
             catch (ArgumentException e)
@@ -142,6 +170,30 @@ internal static class BenchCommand
         }
 
         return report.Passed ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
+    // The face stage of both front ends on the streaming run's frames (or --face-video's), with the
+    // same warm-up and number of outputs; null for a pack without video.
+    private static FaceStageReport? MeasureFaceStage(
+        ParseResult result, BenchRig rig, BenchRigOptions rigOptions, ModelSessionFactory factory, StreamBenchReport streaming, CancellationToken cancellationToken)
+    {
+        if (!rig.Modalities.Any(m => m.Kind == ModalityKinds.Video))
+        {
+            return null;
+        }
+
+        var video = result.GetValue<string?>("--face-video");
+        using IFaceBenchFrames frames = video is null
+            ? new SyntheticFaceBenchFrames(new SyntheticVideoOptions { FaceImagePath = rigOptions.FaceImage, FrameRate = rig.Pipeline.Schedule.FrameRate, Seed = rigOptions.Seed })
+            : new VideoFileFaceBenchFrames(video);
+        var options = new FaceStageOptions
+        {
+            FaceModelsFolder = result.GetValue<string>("--face-models")!,
+            DetectEvery = result.GetValue<int>("--face-detect-every"),
+            WarmupOutputs = video is null ? streaming.WarmupOutputs : 1,
+            Outputs = streaming.Outputs,
+        };
+        return FaceStageBenchmark.Run(rig.Manifest, rig.Pipeline.Schedule, frames, factory, options, video is null ? streaming : null, cancellationToken);
     }
 
     // Whole outputs covering at least the given media seconds.
@@ -280,6 +332,37 @@ internal static class BenchCommand
         if (report.Streaming is { } s)
         {
             WriteStreaming(output, s);
+        }
+
+        if (report.FaceStage is { } f)
+        {
+            WriteFaceStage(output, f);
+        }
+    }
+
+    private static void WriteFaceStage(TextWriter output, FaceStageReport f)
+    {
+        var c = CultureInfo.InvariantCulture;
+        output.WriteLine(string.Create(c,
+            $"face stage on the frames the clips use ({f.Frames}): hop {f.HopFrames}, {f.UsedFramesPerOutput:0.##} used frames per output, {f.Outputs} outputs measured after {f.WarmupOutputs} warm-up"));
+        if (f.FaceModelsProblem is { } problem)
+        {
+            output.WriteLine($"  TinyFaceDetector not measured: {problem}; Haar only");
+        }
+
+        output.WriteLine($"  {"front end (ms per output, median)",-36} {"detect",8} {"landmarks",10} {"align",8} {"total",8} {"p99",8} {"detections",11} {"face %",7} {"derived RTF",12}");
+        foreach (var e in f.FrontEnds)
+        {
+            var s = e.Stages;
+            output.WriteLine(string.Create(c,
+                $"  {e.Name,-36} {s["detect"].MedianMs,8:F2} {s["landmarks"].MedianMs,10:F2} {s["align"].MedianMs,8:F2} {s["total"].MedianMs,8:F2} {s["total"].P99Ms,8:F2} {e.DetectionsPerOutput,11:0.##} {e.FaceFoundPercent,7:0.#} {(e.DerivedRealTimeFactor is { } rtf ? rtf.ToString("F2", c) : "-"),12}"));
+        }
+
+        output.WriteLine("  derived RTF: the streaming run's compute per output with its face detection replaced by this front end's total (means); derived, not measured");
+        if (f.Tracking is { } t)
+        {
+            output.WriteLine(string.Create(c,
+                $"  tracking, detect on every {t.DetectEvery} used frames: saves {t.SavedMsPerOutput:F2} ms per output (means); on {t.HeldFrames} held frames against detecting: box IoU median {t.IouMedian:F3}, 5th percentile {t.IouP05:F3}, min {t.IouMin:F3}; landmark shift median {t.LandmarkShiftMedianPx:F2} px, 95th percentile {t.LandmarkShiftP95Px:F2} px ({t.LandmarkShiftP95PercentOfFace:F1} % of the face)"));
         }
     }
 

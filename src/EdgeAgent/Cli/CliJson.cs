@@ -77,7 +77,8 @@ internal sealed record BenchReport(
     string OrtVersion,
     int ProcessorCount,
     IReadOnlyList<BenchModelReport> Models,
-    EdgeEmotion.EdgeAgent.Benchmarks.StreamBenchReport? Streaming);
+    EdgeEmotion.EdgeAgent.Benchmarks.StreamBenchReport? Streaming,
+    [property: System.Text.Json.Serialization.JsonPropertyName("face_stage")] EdgeEmotion.EdgeAgent.Benchmarks.FaceStageReport? FaceStage = null);
 
 internal sealed record CalibrateEdaReport(
     bool Ok,
