@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using EdgeEmotion.Runtime.Faces;
 using EdgeEmotion.Runtime.Inference;
 using EdgeEmotion.Runtime.Packs;
@@ -67,7 +68,8 @@ internal static class FaceStageBenchmark
 
         try
         {
-            var runs = new List<FrontEndRun> { new HaarRun(new FaceCropper(clock), options.Outputs) };
+            using var cropper = new FaceCropper(clock);
+            var runs = new List<FrontEndRun> { new HaarRun(cropper, options.Outputs) };
             EveryFrameRun? everyFrame = null;
             HeldRun? held = null;
             if (models is not null)
@@ -235,9 +237,9 @@ internal static class FaceStageBenchmark
         public override void Process(Mat frame, CancellationToken cancellationToken)
         {
             var before = cropper.DetectionTime;
-            var start = System.Diagnostics.Stopwatch.GetTimestamp();
+            var start = Stopwatch.GetTimestamp();
             var status = cropper.Crop(frame, crop);
-            var totalMs = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            var totalMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             var detectMs = (cropper.DetectionTime - before).TotalMilliseconds;
             Add(new FaceTimings(detectMs, 0, Math.Max(0, totalMs - detectMs)), true, status != FaceCropStatus.NoFace);
         }

@@ -66,7 +66,7 @@ internal sealed class HeldBoxFaceStage
         var landmarkMs = clock.Elapsed.TotalMilliseconds;
 
         clock.Restart();
-        _ = HeadPose.Estimate(landmarks);
+        _ = HeadPose.Estimate(landmarks); // FaceFrontEnd's align stage includes the pose: time the same work
         FaceAligner.Warp(image, landmarks.FivePoints(), options.Template, crop);
         var alignMs = clock.Elapsed.TotalMilliseconds;
         return new FaceStageFrame(box, landmarks, detect, new FaceTimings(detectMs, landmarkMs, alignMs));
