@@ -19,6 +19,7 @@ public sealed class LandmarkFaceCropper : IFaceCropper
     private readonly double margin;
     private readonly float[] square;
     private TimeSpan detectionTime;
+    private (int Width, int Height) frameSize;
 
     /// <param name="models">Owned: disposed with this cropper.</param>
     /// <exception cref="ArgumentException">The recipe is not one this cropper makes (the manifest check refuses those first).</exception>
@@ -46,8 +47,16 @@ public sealed class LandmarkFaceCropper : IFaceCropper
 
         Normalizer = new FrameNormalizer(spec);
         options ??= new FaceFrontEndOptions();
-        options.Template = TemplateOf(recipe).WithOutput(spec.Width, spec.Height, crop == FaceCrops.Aligned ? margin : 0);
-        frontEnd = new FaceFrontEnd(models, options);
+
+        // The caller's options stay as they were: the template is the recipe's, at the stream's size.
+        frontEnd = new FaceFrontEnd(models, new FaceFrontEndOptions
+        {
+            MinScore = options.MinScore,
+            MinFaceSize = options.MinFaceSize,
+            MaxYaw = options.MaxYaw,
+            Tracker = options.Tracker,
+            Template = TemplateOf(recipe).WithOutput(spec.Width, spec.Height, crop == FaceCrops.Aligned ? margin : 0),
+        });
         this.models = models;
         square = crop == FaceCrops.Aligned ? [] : new float[Normalizer.FrameLength];
     }
@@ -62,6 +71,13 @@ public sealed class LandmarkFaceCropper : IFaceCropper
     public string? CropFace(Mat bgr, Span<float> destination)
     {
         var image = MatImage.View(bgr);
+        if ((image.Width, image.Height) != frameSize)
+        {
+            // A new resolution (a reconnected camera) makes the followed box meaningless.
+            frontEnd.Reset();
+            frameSize = (image.Width, image.Height);
+        }
+
         var frame = frontEnd.Process(image);
         LastFrame = frame;
         detectionTime += TimeSpan.FromMilliseconds(frame.Timings.DetectMs + frame.Timings.LandmarkMs);
