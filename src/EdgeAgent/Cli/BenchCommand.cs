@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using EdgeEmotion.EdgeAgent.Benchmarks;
+using EdgeEmotion.EdgeAgent.Configuration;
+using EdgeEmotion.Runtime.Faces;
 using EdgeEmotion.Runtime.Golden;
 using EdgeEmotion.Runtime.Inference;
 using EdgeEmotion.Runtime.Packs;
@@ -37,11 +39,6 @@ internal static class BenchCommand
         var sampleEvery = new Option<string>("--sample-every") { Description = "How often the soak samples memory and queues", DefaultValueFactory = _ => "30s" };
         var maxRssSlope = new Option<double>("--max-rss-slope") { Description = "Soak fails when RSS rises faster than this many MB per hour (beyond the noise floor)", DefaultValueFactory = _ => new SoakThresholds().MaxRssSlopeMbPerHour };
         var json = new Option<bool>("--json") { Description = "Machine-readable output" };
-        var faceModels = new Option<string>("--face-models")
-        {
-            Description = "face-api's models for the TinyFaceDetector front end in the face-stage section (missing: only Haar is measured)",
-            DefaultValueFactory = _ => Path.Combine("models", "face"),
-        };
         var faceDetectEvery = new Option<int>("--face-detect-every")
         {
             Description = "The face-stage section's tracked variant runs the TinyFaceDetector on one used frame in this many",
@@ -51,9 +48,10 @@ internal static class BenchCommand
         var inference = new InferenceArguments();
         var command = new Command("bench", "Measure per-model latency against bare ONNX Runtime, then the streaming pipeline on generated media (or soak it with --soak)")
         {
-            pack, iterations, warmup, hop, seconds, warmupSeconds, soak, sampleEvery, maxRssSlope, json, faceModels, faceDetectEvery, faceVideo,
+            pack, iterations, warmup, hop, seconds, warmupSeconds, soak, sampleEvery, maxRssSlope, json, faceDetectEvery, faceVideo,
         };
         inference.AddTo(command);
+        inference.AddFaceModelsTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             var error = result.InvocationConfiguration.Error;
@@ -109,13 +107,24 @@ internal static class BenchCommand
                 return ExitCodes.Usage;
             }
 
+            string faceModels;
+            try
+            {
+                faceModels = inference.BuildFaceModels(result);
+            }
+            catch (ArgumentException e)
+            {
+                result.InvocationConfiguration.Error.WriteLine($"error: {e.Message}");
+                return ExitCodes.Usage;
+            }
+
             using var loggerFactory = inference.CreateLoggerFactory(result);
             try
             {
                 var loaded = ModelPackLoader.Load(result.GetValue(pack)!);
                 var factory = new ModelSessionFactory(options, loggerFactory.CreateLogger<ModelSessionFactory>());
                 using var sessions = PackSessions.Open(loaded, factory);
-                var rigOptions = new BenchRigOptions { Hop = result.GetValue(hop) };
+                var rigOptions = new BenchRigOptions { Hop = result.GetValue(hop), FaceModels = new FaceModelFolder(faceModels, factory) };
                 if (soakOptions is not null)
                 {
                     return await SoakAsync(result, sessions, rigOptions, soakOptions, settle, loggerFactory, cancellationToken);
@@ -188,7 +197,7 @@ internal static class BenchCommand
             : new VideoFileFaceBenchFrames(video);
         var options = new FaceStageOptions
         {
-            FaceModelsFolder = result.GetValue<string>("--face-models")!,
+            FaceModelsFolder = rigOptions.FaceModels?.Directory ?? FacesConfig.DefaultModelsDirectory,
             DetectEvery = result.GetValue<int>("--face-detect-every"),
             WarmupOutputs = video is null ? streaming.WarmupOutputs : 1,
             Outputs = streaming.Outputs,

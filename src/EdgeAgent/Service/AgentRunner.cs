@@ -1,6 +1,7 @@
 using EdgeEmotion.EdgeAgent.Configuration;
 using EdgeEmotion.EdgeAgent.Ota;
 using EdgeEmotion.EdgeAgent.Publishing;
+using EdgeEmotion.Runtime.Faces;
 using EdgeEmotion.Runtime.Inference;
 using EdgeEmotion.Runtime.Packs;
 using EdgeEmotion.Runtime.Streaming;
@@ -92,11 +93,12 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
             BufferLength = config.Service.BufferLength,
         }, loggers.CreateLogger<LiveDriver>(), clock);
         var latencies = new StageLatencyWindow();
+        var missing = new MissingClipCounter();
         var healthMessages = new HealthMessageBuilder(config.DeviceId, queue, publisher, new ThermalZoneReader(), latencies, clock);
         var reporting = new HealthReporter(config.Mqtt, publisher, () =>
         {
             var running = Volatile.Read(ref live)!;
-            return healthMessages.Build(running.Providers, DroppedByModality(running, driver.Dropped));
+            return healthMessages.Build(running.Providers, DroppedByModality(running, driver.Dropped), missing);
         }, clock).RunAsync(stop.Token);
         var ota = store is null
             ? Task.CompletedTask
@@ -134,6 +136,7 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
                 Interlocked.Increment(ref outputs);
                 Volatile.Read(ref gate)?.Observe(output);
                 RecordLatency(latencies, output);
+                missing.Observe(output);
                 var modalitiesChanged = status.Update(output);
                 if (status.UpdateQueue(queue, config.Mqtt.HealthInterval) | modalitiesChanged)
                 {
@@ -190,7 +193,8 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
     }
 
     internal StreamingPipeline NewPipeline(PackSessions sessions) =>
-        new(sessions, config.Streaming, loggers.CreateLogger<StreamingPipeline>(), edaInputSampleRate: edaSampleRate);
+        new(sessions, config.Streaming, loggers.CreateLogger<StreamingPipeline>(), edaInputSampleRate: edaSampleRate,
+            faceModels: new FaceModelFolder(config.Faces.ModelsDirectory, new ModelSessionFactory(config.Inference, loggers.CreateLogger<ModelSessionFactory>())));
 
     /// <summary>
     /// Opens the pack at <paramref name="folder"/> off the scoring loop and has the loop switch to it
