@@ -17,7 +17,7 @@ internal static class OutputPanel
 
     public static void Draw(SvgWriter svg, ScorePlot plot, OutputSpec output, TimeScale time, double top, PointCounts counts)
     {
-        var isClass = output.Kind == OutputKinds.ClassLogits;
+        var isClass = OutputKinds.IsClass(output.Kind);
         var labels = plot.Labels?.Columns.FirstOrDefault(c => c.Output == output.Name);
         var scores = Runs(plot.Trace.Points.Select(p => (p.ClipEnd, p.Scores?.GetValueOrDefault(output.Name) is { } s ? s.Value : (double?)null)));
         var labelRuns = labels is null ? [] : LabelRuns(labels, plot.Labels!.FrameRate);
@@ -170,7 +170,7 @@ internal static class OutputPanel
     // The output's stated range; a regression without one spans its data (a flat line gets room around it).
     private static (double Min, double Max) ValueRange(OutputSpec output, IEnumerable<List<(double T, double V)>> runs)
     {
-        if (output.Kind == OutputKinds.ClassLogits)
+        if (OutputKinds.IsClass(output.Kind))
         {
             return (0, Math.Max(1, (output.Classes?.Count ?? 2) - 1));
         }
