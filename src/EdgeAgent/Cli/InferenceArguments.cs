@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics.CodeAnalysis;
+using EdgeEmotion.EdgeAgent.Configuration;
 using EdgeEmotion.Runtime.Inference;
 using Microsoft.Extensions.Logging;
 
@@ -33,6 +34,13 @@ internal sealed class InferenceArguments
         DefaultValueFactory = _ => 0,
     };
 
+    /// <summary><c>--face-models</c>: only verbs that score through the streaming pipeline add it (<see cref="AddFaceModelsTo"/>).</summary>
+    public Option<string> FaceModels { get; } = new("--face-models")
+    {
+        Description = "The face models folder, for packs whose face recipe uses the tinyFaceDetector (default: models/face beside the executable)",
+        DefaultValueFactory = _ => FacesConfig.DefaultModelsDirectory,
+    };
+
     public Option<bool> Verbose { get; } = new("--verbose", "-v")
     {
         Description = "Log provider selection and model loading to stderr",
@@ -52,6 +60,20 @@ internal sealed class InferenceArguments
         command.Add(Precision);
         command.Add(Threads);
         command.Add(Verbose);
+    }
+
+    public void AddFaceModelsTo(Command command) => command.Add(FaceModels);
+
+    /// <summary>The face models folder, made absolute; a folder given that does not exist is an <see cref="ArgumentException"/> (usage).</summary>
+    public string BuildFaceModels(ParseResult result)
+    {
+        var folder = Path.GetFullPath(result.GetValue(FaceModels)!);
+        if (result.GetResult(FaceModels) is { Implicit: false } && !Directory.Exists(folder))
+        {
+            throw new ArgumentException($"--face-models: '{folder}' is not a folder");
+        }
+
+        return folder;
     }
 
     /// <summary>Builds and validates the options; binds the native library when one is named.</summary>

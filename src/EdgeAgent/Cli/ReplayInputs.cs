@@ -47,6 +47,7 @@ internal sealed class ReplayInputs
         command.Add(policy);
         command.Add(maxHold);
         inference.AddTo(command);
+        inference.AddFaceModelsTo(command);
     }
 
     /// <summary>Checks the files exist and builds the settings; prints the problem (for exit 2) and returns false when not.</summary>
@@ -90,10 +91,21 @@ internal sealed class ReplayInputs
                 MaxHold = TimeSpan.FromSeconds(result.GetValue(maxHold)),
             },
         };
-        setup = new ReplaySetup(result.GetValue(pack)!, files, inferenceOptions, streaming);
+        string faceModels;
+        try
+        {
+            faceModels = inference.BuildFaceModels(result);
+        }
+        catch (ArgumentException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return false;
+        }
+
+        setup = new ReplaySetup(result.GetValue(pack)!, files, inferenceOptions, streaming, faceModels);
         return true;
     }
 }
 
-/// <summary>What a replay scores, checked: the pack folder, the file per modality kind (null when not given) and the settings.</summary>
-internal sealed record ReplaySetup(string Pack, IReadOnlyDictionary<string, string?> Files, InferenceOptions Inference, StreamingOptions Streaming);
+/// <summary>What a replay scores, checked: the pack folder, the file per modality kind (null when not given), the settings and the face models folder.</summary>
+internal sealed record ReplaySetup(string Pack, IReadOnlyDictionary<string, string?> Files, InferenceOptions Inference, StreamingOptions Streaming, string FaceModels);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeEmotion.Runtime.Faces;
 using EdgeEmotion.Runtime.Inference;
 using EdgeEmotion.Runtime.Packs;
 using EdgeEmotion.Runtime.Sources;
@@ -81,10 +82,11 @@ internal sealed class ReplaySession
             opened?.Invoke(video.FrameRate, video.ReportedFrameCount);
         }
 
-        using var sessions = PackSessions.Open(pack, new ModelSessionFactory(setup.Inference, loggerFactory.CreateLogger<ModelSessionFactory>()));
+        var factory = new ModelSessionFactory(setup.Inference, loggerFactory.CreateLogger<ModelSessionFactory>());
+        using var sessions = PackSessions.Open(pack, factory);
         double? edaRate = setup.Files[ModalityKinds.Eda] is { } edaFile ? await EdaCsvSource.MeasureSampleRateAsync(edaFile, cancellationToken) : null;
         using var pipeline = new StreamingPipeline(sessions, setup.Streaming, loggerFactory.CreateLogger<StreamingPipeline>(),
-            edaInputSampleRate: edaRate ?? PackSources.EdaSampleRate(pack.Manifest));
+            edaInputSampleRate: edaRate ?? PackSources.EdaSampleRate(pack.Manifest), faceModels: new FaceModelFolder(setup.FaceModels, factory));
         var driver = new ReplayDriver(pipeline, loggerFactory.CreateLogger<ReplayDriver>());
         await foreach (var output in driver.RunAsync(video, audio, eda, cancellationToken))
         {

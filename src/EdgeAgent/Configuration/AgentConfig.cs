@@ -27,6 +27,9 @@ public sealed class AgentConfig
 
     public StreamingOptions Streaming { get; set; } = new();
 
+    /// <summary>The face models for packs whose face recipe names the trained detector.</summary>
+    public FacesConfig Faces { get; set; } = new();
+
     public MqttOptions Mqtt { get; set; } = new();
 
     public ScoreQueueOptions Queue { get; set; } = new();
@@ -35,6 +38,19 @@ public sealed class AgentConfig
 
     /// <summary>Model updates over MQTT (ota/request -> ota/status); off unless enabled.</summary>
     public OtaOptions Ota { get; set; } = new();
+}
+
+/// <summary>The face models the agent ships (models/face: face-api.js's detector and landmarks); packs do not carry them.</summary>
+public sealed class FacesConfig
+{
+    /// <summary>
+    /// The copy beside the executable: every build and the Jetson bundle carry models/face there
+    /// (bin/models/face in a checkout, /usr/lib/edgeemo/models/face on the device).
+    /// </summary>
+    public static string DefaultModelsDirectory => Path.Combine(AppContext.BaseDirectory, "models", "face");
+
+    /// <summary>The folder of tiny_face_detector.onnx and face_landmark_68.onnx (and their goldens).</summary>
+    public string ModelsDirectory { get; set; } = DefaultModelsDirectory;
 }
 
 /// <summary>Model updates requested on <c>ota/request</c>: download, install, hot reload, health gate.</summary>

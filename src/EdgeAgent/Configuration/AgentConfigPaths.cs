@@ -42,6 +42,8 @@ internal static class AgentConfigPaths
         inference.NativeLibraryPath = resolver.Optional("inference.nativeLibraryPath", inference.NativeLibraryPath);
         inference.CacheDirectory = resolver.Required("inference.cacheDirectory", inference.CacheDirectory);
 
+        config.Faces.ModelsDirectory = resolver.Required("faces.modelsDirectory", config.Faces.ModelsDirectory);
+
         var mqtt = config.Mqtt;
         mqtt.PasswordFile = resolver.Optional("mqtt.passwordFile", mqtt.PasswordFile);
         mqtt.CaFile = resolver.Optional("mqtt.caFile", mqtt.CaFile);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EdgeEmotion.Runtime.Configuration;
+using EdgeEmotion.Runtime.Faces;
 using EdgeEmotion.Runtime.Inference;
 using EdgeEmotion.Runtime.Packs;
 using EdgeEmotion.Runtime.Streaming;
@@ -126,6 +127,13 @@ public static class AgentConfigReader
         }
 
         Check("streaming", () => config.Streaming.Validate(pack.Manifest));
+        if (FaceRecipes.NeedFaceModels(pack.Manifest))
+        {
+            var models = config.Faces.ModelsDirectory;
+            Require(Directory.Exists(models), "faces.modelsDirectory",
+                $"'{models}' is not a folder; pack {pack.Id} finds faces with the {FaceDetectors.TinyFaceDetector} (models/face of the bundle)");
+            RequireFile(Path.Combine(models, FaceModels.DetectorFile), "faces.modelsDirectory");
+        }
 
         foreach (var (kind, source) in new[] { ("visual", config.Sources.Visual), ("audio", config.Sources.Audio), ("eda", config.Sources.Eda) })
         {

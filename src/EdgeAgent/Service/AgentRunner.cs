@@ -1,6 +1,7 @@
 using EdgeEmotion.EdgeAgent.Configuration;
 using EdgeEmotion.EdgeAgent.Ota;
 using EdgeEmotion.EdgeAgent.Publishing;
+using EdgeEmotion.Runtime.Faces;
 using EdgeEmotion.Runtime.Inference;
 using EdgeEmotion.Runtime.Packs;
 using EdgeEmotion.Runtime.Streaming;
@@ -190,7 +191,8 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
     }
 
     internal StreamingPipeline NewPipeline(PackSessions sessions) =>
-        new(sessions, config.Streaming, loggers.CreateLogger<StreamingPipeline>(), edaInputSampleRate: edaSampleRate);
+        new(sessions, config.Streaming, loggers.CreateLogger<StreamingPipeline>(), edaInputSampleRate: edaSampleRate,
+            faceModels: new FaceModelFolder(config.Faces.ModelsDirectory, new ModelSessionFactory(config.Inference, loggers.CreateLogger<ModelSessionFactory>())));
 
     /// <summary>
     /// Opens the pack at <paramref name="folder"/> off the scoring loop and has the loop switch to it

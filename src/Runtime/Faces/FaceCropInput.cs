@@ -13,14 +13,15 @@ public static class FaceCropInput
     /// <summary>Floats in one input: 3 x 112 x 112.</summary>
     public const int Length = 3 * Size * Size;
 
+    /// <param name="size">The output side: 112 for face-api's nets, a pack's width for a landmarkBox or box crop.</param>
     /// <returns>The pixels cropped: what <see cref="FaceLandmarks68.Decode"/> needs. Empty (and the
     /// destination zeroed) when the box lies outside the image.</returns>
-    public static PixelRegion Write(InterleavedImage image, FaceBox box, Span<float> destination)
+    public static PixelRegion Write(InterleavedImage image, FaceBox box, Span<float> destination, int size = Size)
     {
         var region = box.ClipToImage(image.Width, image.Height);
         if (region.IsEmpty)
         {
-            destination[..Length].Clear();
+            destination[..(3 * size * size)].Clear();
             return region;
         }
 
@@ -28,7 +29,7 @@ public static class FaceCropInput
         var difference = side - Math.Min(region.Width, region.Height);
         var before = difference - (int)Math.Round(difference * 0.5, MidpointRounding.AwayFromZero);
         var (padLeft, padTop) = region.Width < region.Height ? (before, 0) : (0, before);
-        SquareResampler.Resample(image, region, side, padLeft, padTop, Size, destination);
+        SquareResampler.Resample(image, region, side, padLeft, padTop, size, destination);
         return region;
     }
 }

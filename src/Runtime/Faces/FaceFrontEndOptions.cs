@@ -6,8 +6,8 @@ namespace EdgeEmotion.Runtime.Faces;
 public static class FaceReasons
 {
     public const string NoFace = MissingReasons.NoFace;
-    public const string TooSmall = "face too small";
-    public const string TurnedAway = "face turned away";
+    public const string TooSmall = MissingReasons.FaceTooSmall;
+    public const string TurnedAway = MissingReasons.FaceTurnedAway;
 }
 
 /// <summary>The settings of <see cref="FaceFrontEnd"/>, validated when it is built.</summary>

@@ -26,6 +26,11 @@ internal static class RecipeConsistency
         Require(v.Scale > 0, $"{path}.scale", "must be positive");
         Require(v.Mean.Count == 3 && v.Std.Count == 3, path, "mean and std need one value per channel (3)");
         Require(v.Std.All(s => s > 0), $"{path}.std", "every std must be positive");
+        if (v.Face is { } face)
+        {
+            Face(face, v, $"{path}.face");
+        }
+
         if (imageInput && v.ClipFrames == 1)
         {
             RequireShape(input, [[1, 3, 1, v.Height, v.Width], [1, 3, v.Height, v.Width]], inputPath,
@@ -34,6 +39,51 @@ internal static class RecipeConsistency
         else
         {
             RequireShape(input, [1, 3, v.ClipFrames, v.Height, v.Width], inputPath, "[1, 3, clipFrames, height, width]");
+        }
+    }
+
+    /// <summary>The face recipe (docs/model-pack.md "Face recipe"): what the front ends can make, and nothing they would ignore.</summary>
+    public static void Face(FaceRecipeSpec f, VideoSpec v, string path)
+    {
+        Require(f.Detector is FaceDetectors.TinyFaceDetector or FaceDetectors.Haar, $"{path}.detector",
+            $"'{f.Detector}' is not a face detector ({FaceDetectors.TinyFaceDetector}, {FaceDetectors.Haar})");
+        Require(f.Crop is FaceCrops.Aligned or FaceCrops.LandmarkBox or FaceCrops.Box, $"{path}.crop",
+            $"'{f.Crop}' is not a face crop ({FaceCrops.Aligned}, {FaceCrops.LandmarkBox}, {FaceCrops.Box})");
+        Require(f.Detector == FaceDetectors.TinyFaceDetector || f.Crop == FaceCrops.Box, $"{path}.crop",
+            $"'{f.Crop}' needs landmarks: the {FaceDetectors.Haar} detector has none (use {FaceCrops.Box}, or detector {FaceDetectors.TinyFaceDetector})");
+        Require(f.Crop == FaceCrops.Aligned || f.Detector == FaceDetectors.Haar || v.Width == v.Height, path,
+            $"a {f.Crop} crop is square (padded as face-api.js pads it); width {v.Width} and height {v.Height} differ");
+
+        if (f.Crop != FaceCrops.Aligned)
+        {
+            Forbid(f.Template, $"{path}.template", $"only an {FaceCrops.Aligned} crop has a template");
+            Forbid(f.TemplateSize, $"{path}.templateSize", $"only an {FaceCrops.Aligned} crop has a template");
+        }
+
+        if (f.TemplateSize is { } size)
+        {
+            Require(size > 0, $"{path}.templateSize", $"must be positive, not {size}");
+        }
+
+        if (f.Template is { } template)
+        {
+            var side = f.TemplateSize ?? 112;
+            Require(template.Count == 5, $"{path}.template",
+                $"needs 5 points (eye centres, nose tip, mouth corners), not {template.Count}");
+            for (var i = 0; i < template.Count; i++)
+            {
+                var point = template[i];
+                Require(point.Count == 2 && point.All(c => double.IsFinite(c) && c >= 0 && c <= side), $"{path}.template[{i}]",
+                    $"must be [x, y] inside the {side}x{side} template square");
+            }
+        }
+
+        if (f.Margin is { } margin)
+        {
+            Require(f.Crop != FaceCrops.LandmarkBox, $"{path}.margin", $"a {FaceCrops.LandmarkBox} crop has face-api.js's fixed 20 % padding; drop margin");
+            var max = f.Crop == FaceCrops.Aligned ? 0.5 : 2;
+            Require(double.IsFinite(margin) && margin >= 0 && margin < max, $"{path}.margin",
+                $"{margin} is not in [0, {max}) (a fraction of the crop side)");
         }
     }
 

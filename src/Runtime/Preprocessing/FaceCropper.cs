@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using EdgeEmotion.Runtime.Packs;
+using EdgeEmotion.Runtime.Streaming;
 using OpenCvSharp;
 
 namespace EdgeEmotion.Runtime.Preprocessing;
@@ -9,7 +10,7 @@ namespace EdgeEmotion.Runtime.Preprocessing;
 /// crop around it (with margin, black where it leaves the frame) resized to the pack's frame
 /// size and normalised as in training. Stateful and not thread-safe: one per video stream.
 /// </summary>
-public sealed class FaceCropper : IDisposable
+public sealed class FaceCropper : IFaceCropper
 {
     private readonly FaceCropOptions options;
     private readonly CascadeClassifier cascade;
@@ -76,6 +77,9 @@ public sealed class FaceCropper : IDisposable
     /// <see cref="FaceCropStatus.NoFace"/>.
     /// </summary>
     public FaceCropStatus Crop(Mat bgr, Span<float> destination) => Crop(bgr, destination, Normalizer.PlaneLength);
+
+    /// <summary>The Haar cascade and a box crop: packs without a face recipe, or <c>face: {detector: haar}</c>.</summary>
+    public string? CropFace(Mat bgr, Span<float> destination) => Crop(bgr, destination) == FaceCropStatus.NoFace ? MissingReasons.NoFace : null;
 
     /// <summary>
     /// As <see cref="Crop(Mat, Span{float})"/>, with plane p written at <c>p * planeStride</c>:

@@ -21,6 +21,11 @@ public sealed class FrameNormalizer
     // For each output plane, which byte of a BGR pixel feeds it.
     private readonly int[] sourceChannel;
 
+    // The manifest's scale, means and stds, for inputs that are not bytes (resampled floats).
+    private readonly double scale;
+    private readonly double[] mean;
+    private readonly double[] std;
+
     public FrameNormalizer(VideoSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -28,6 +33,9 @@ public sealed class FrameNormalizer
         Width = spec.Width;
         Height = spec.Height;
         sourceChannel = string.Equals(spec.PixelOrder, "RGB", StringComparison.OrdinalIgnoreCase) ? [2, 1, 0] : [0, 1, 2];
+        scale = spec.Scale;
+        mean = [.. spec.Mean];
+        std = [.. spec.Std];
         tables = new float[Channels][];
         for (var plane = 0; plane < Channels; plane++)
         {
@@ -87,6 +95,53 @@ public sealed class FrameNormalizer
                 {
                     target[x] = table[row[(x * Channels) + channel]];
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes packed RGB bytes (<see cref="Width"/> x <see cref="Height"/>, rows of width * 3 bytes:
+    /// the aligned crop of <c>Faces.FaceAligner</c>) as three planes, laid out as <see cref="WritePlanar"/>.
+    /// </summary>
+    public void WritePackedRgb(ReadOnlySpan<byte> rgb, Span<float> destination, int planeStride)
+    {
+        if (rgb.Length != FrameLength)
+        {
+            throw new ArgumentException($"Expected {Width}x{Height} packed RGB bytes ({FrameLength}), got {rgb.Length}.", nameof(rgb));
+        }
+
+        CheckDestination(destination.Length, planeStride);
+        for (var plane = 0; plane < Channels; plane++)
+        {
+            var table = tables[plane];
+            var channel = 2 - sourceChannel[plane]; // sourceChannel counts in BGR order
+            var target = destination.Slice(plane * planeStride, PlaneLength);
+            for (var i = 0; i < target.Length; i++)
+            {
+                target[i] = table[rgb[(i * Channels) + channel]];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes three planes of RGB values 0-255 that need not be whole (face-api's bilinear resize
+    /// of a padded square) with the same formula the byte tables hold, computed in double.
+    /// </summary>
+    public void WritePlanarRgb(ReadOnlySpan<float> rgbPlanes, Span<float> destination, int planeStride)
+    {
+        if (rgbPlanes.Length != FrameLength)
+        {
+            throw new ArgumentException($"Expected three {Width}x{Height} planes ({FrameLength} floats), got {rgbPlanes.Length}.", nameof(rgbPlanes));
+        }
+
+        CheckDestination(destination.Length, planeStride);
+        for (var plane = 0; plane < Channels; plane++)
+        {
+            var source = rgbPlanes.Slice((2 - sourceChannel[plane]) * PlaneLength, PlaneLength);
+            var target = destination.Slice(plane * planeStride, PlaneLength);
+            for (var i = 0; i < target.Length; i++)
+            {
+                target[i] = (float)(((source[i] * scale) - mean[plane]) / std[plane]);
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EdgeEmotion.Runtime.Faces;
 using EdgeEmotion.Runtime.Inference;
 using EdgeEmotion.Runtime.Packs;
 using EdgeEmotion.Runtime.Preprocessing;
@@ -45,8 +46,9 @@ public sealed partial class StreamingPipeline : IDisposable
     private long lastNonFinite = -2;
 
     /// <param name="edaInputSampleRate">The EDA source's rate (its filter is designed for it); required when the pack has EDA.</param>
+    /// <param name="faceModels">The agent's face models; required when the pack's face recipe names the trained detector.</param>
     public StreamingPipeline(PackSessions sessions, StreamingOptions options, ILogger<StreamingPipeline> logger,
-        FaceCropOptions? faceOptions = null, double? edaInputSampleRate = null)
+        FaceCropOptions? faceOptions = null, double? edaInputSampleRate = null, FaceModelFolder? faceModels = null)
     {
         this.sessions = sessions;
         manifest = sessions.Pack.Manifest;
@@ -87,7 +89,7 @@ public sealed partial class StreamingPipeline : IDisposable
 
                 tracks[i] = m.Kind switch
                 {
-                    ModalityKinds.Video => video = new VideoTrack(m.Name, specs, schedule, options, new FaceCropper(specs[0].FaceClip!, faceOptions ?? new FaceCropOptions())),
+                    ModalityKinds.Video => video = new VideoTrack(m.Name, specs, schedule, options, FaceCroppers.Create(manifest.Id, specs[0].FaceClip!, faceOptions, faceModels)),
                     ModalityKinds.Audio => audio = new AudioTrack(m.Name, specs, options),
                     ModalityKinds.Eda => eda = new EdaTrack(m.Name, specs, m.Missing,
                         edaInputSampleRate ?? throw new ArgumentException($"pack {manifest.Id} takes EDA: the EDA source's sample rate is needed"), options),

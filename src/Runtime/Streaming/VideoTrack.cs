@@ -17,7 +17,7 @@ internal sealed class VideoTrack : IModalityTrack
     private readonly ClipSchedule schedule;
     private readonly ClipSchedule[] streamSchedules;
     private readonly VideoSpec spec;
-    private readonly FaceCropper cropper;
+    private readonly IFaceCropper cropper;
     private readonly FrozenFrameDetector frozen;
     private readonly StreamingOptions options;
     private readonly TimeSpan stallTimeout;
@@ -37,8 +37,8 @@ internal sealed class VideoTrack : IModalityTrack
     private (long Serial, long Slot)? lastCrop;
 
     /// <param name="schedule">The pack's clips, with the first stream's frame picks.</param>
-    /// <param name="cropper">Crops for the first stream's parameters; the others must crop alike.</param>
-    public VideoTrack(string name, IReadOnlyList<StreamSpec> streams, ClipSchedule schedule, StreamingOptions options, FaceCropper cropper)
+    /// <param name="cropper">Crops for the first stream's parameters (owned); the others must crop alike.</param>
+    public VideoTrack(string name, IReadOnlyList<StreamSpec> streams, ClipSchedule schedule, StreamingOptions options, IFaceCropper cropper)
     {
         Name = name;
         spec = streams[0].FaceClip!;
@@ -46,10 +46,10 @@ internal sealed class VideoTrack : IModalityTrack
         {
             var v = other.FaceClip ?? throw new ArgumentException($"stream '{other.Name}': recipe '{other.Recipe}' does not read video ({StreamRecipes.FaceClip})");
             if (v.Width != spec.Width || v.Height != spec.Height || v.PixelOrder != spec.PixelOrder || v.Scale != spec.Scale
-                || !v.Mean.SequenceEqual(spec.Mean) || !v.Std.SequenceEqual(spec.Std))
+                || !v.Mean.SequenceEqual(spec.Mean) || !v.Std.SequenceEqual(spec.Std) || !SameFace(v.Face, spec.Face))
             {
                 throw new ArgumentException(
-                    $"stream '{other.Name}' crops faces unlike stream '{streams[0].Name}' (width, height, pixelOrder, scale, mean, std): the streams of one video modality share one face crop in this runtime");
+                    $"stream '{other.Name}' crops faces unlike stream '{streams[0].Name}' (width, height, pixelOrder, scale, mean, std, face): the streams of one video modality share one face crop in this runtime");
             }
         }
 
@@ -278,12 +278,12 @@ internal sealed class VideoTrack : IModalityTrack
 
         var pixels = Rent();
         FaceDetections++;
-        var status = cropper.Crop(latest.Image, pixels);
+        var reason = cropper.CropFace(latest.Image, pixels);
         SlotFrame result;
-        if (status == FaceCropStatus.NoFace)
+        if (reason is not null)
         {
             freeBuffers.Push(pixels);
-            result = new SlotFrame(null, MissingReasons.NoFace);
+            result = new SlotFrame(null, reason);
         }
         else
         {
@@ -327,6 +327,12 @@ internal sealed class VideoTrack : IModalityTrack
 
         return best!;
     }
+
+    // Face recipes are records holding lists: compare the lists' values, not their references.
+    private static bool SameFace(FaceRecipeSpec? a, FaceRecipeSpec? b) =>
+        a is null || b is null ? a is null && b is null
+        : a.Detector == b.Detector && a.Crop == b.Crop && a.TemplateSize == b.TemplateSize && a.Margin == b.Margin
+          && (a.Template is null ? b.Template is null : b.Template is not null && a.Template.SelectMany(p => p).SequenceEqual(b.Template.SelectMany(p => p)));
 
     private float[] Rent() => freeBuffers.Count > 0 ? freeBuffers.Pop() : new float[frameSize];
 
