@@ -69,17 +69,25 @@ internal static class OutputPanel
         svg.End();
     }
 
+    private static string ClassName(OutputSpec output, int level) =>
+        output.Classes is { } classes && level >= 0 && level < classes.Count ? classes[level] : level.ToString(C);
+
     private static void PanelHeading(SvgWriter svg, ScorePlot plot, OutputSpec output, double top, bool isClass)
     {
+        // Unordered classes (class probabilities) draw the predicted class: a mean or min of class indices means nothing, a count per class does.
+        var unordered = output.Kind == OutputKinds.ClassProbabilities;
         var range = isClass
-            ? $"class output, {output.Classes?.Count ?? 0} levels; line: expected level"
+            ? $"class output, {output.Classes?.Count ?? 0} {(unordered ? "classes; line: predicted class" : "levels; line: expected level")}"
             : output.Min is { } min && output.Max is { } max ? $"{output.Kind}, {min.ToString(C)} to {max.ToString(C)}" : output.Kind;
         var title = $"{output.Name} ({range})";
         svg.Text(Left, top + 14, title, "panel-title");
-        var values = plot.Trace.Points.Select(p => p.Scores?.GetValueOrDefault(output.Name)).Where(s => s is not null).Select(s => s!.Value.Value).ToList();
+        var scored = plot.Trace.Points.Select(p => p.Scores?.GetValueOrDefault(output.Name)).Where(s => s is not null).Select(s => s!.Value).ToList();
+        var values = scored.Select(s => s.Value).ToList();
         var stats = values.Count == 0
             ? "no scores"
-            : string.Create(C, $"{values.Count} of {plot.Trace.Points.Count} outputs scored: min {values.Min():0.0000}, mean {values.Average():0.0000}, max {values.Max():0.0000}");
+            : unordered
+                ? string.Create(C, $"{values.Count} of {plot.Trace.Points.Count} outputs scored: {string.Join(", ", scored.GroupBy(s => s.Level ?? -1).OrderByDescending(g => g.Count()).Select(g => $"{ClassName(output, g.Key)} {g.Count()}"))}")
+                : string.Create(C, $"{values.Count} of {plot.Trace.Points.Count} outputs scored: min {values.Min():0.0000}, mean {values.Average():0.0000}, max {values.Max():0.0000}");
         if (plot.Labels is { } labels && FigureText.For(output.Name, labels.Figures) is { } figures)
         {
             stats += "; " + figures;
