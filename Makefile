@@ -60,7 +60,6 @@ face-models: setup
 expression-pack: build
 	$(PYTHON) models/export/expression_pack.py --out build/packs/expression
 	./$(BIN)/edgeemo models import build/packs/expression --out models/packs/expression --force
-	cp build/packs/expression/NOTICE build/packs/expression/LICENSE.face-api models/packs/expression/
 	./$(BIN)/edgeemo models verify models/packs/expression
 
 # Re-export the committed tiny packs (after changing models/export).

@@ -44,8 +44,7 @@ DESCRIPTION = (
 )
 
 
-# Not named by the manifest (import leaves such files behind): `make expression-pack` copies
-# NOTICE and LICENSE.face-api into the pack after importing it.
+# `edgeemo models import` hashes NOTICE and LICENSE* files beside the manifest into the pack.
 NOTICE = """The expression pack's network (expression.onnx) is face-api.js's trained face expression
 network, converted from the npm package @vladmandic/face-api 1.7.15
 (https://github.com/vladmandic/face-api), Copyright (c) Vladimir Mandic, MIT License
