@@ -44,6 +44,8 @@ replay-samples: build
 	@head -n 3 $(RESULTS)/affect.jsonl
 	./$(BIN)/edgeemo replay --pack models/packs/pain-tiny --video tests/media/face.mp4 --eda tests/media/eda.csv --out $(RESULTS)/pain.jsonl --plot $(RESULTS)/pain.html
 	@head -n 3 $(RESULTS)/pain.jsonl
+	./$(BIN)/edgeemo replay --pack models/packs/expression --video tests/media/face.mp4 --out $(RESULTS)/expression.jsonl --plot $(RESULTS)/expression.html
+	@head -n 3 $(RESULTS)/expression.jsonl
 
 # Full-size packs (the paper's widths): generated here, git-ignored. Also re-exports the
 # committed face models (models/face) from the npm package.
