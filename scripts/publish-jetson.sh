@@ -37,6 +37,10 @@ echo "publish-jetson: publishing $project ($configuration, $rid, self-contained)
 "$dotnet" publish "$project" -c "$configuration" -r "$rid" --self-contained true \
   -p:SatelliteResourceLanguages=en -p:ContinuousIntegrationBuild=true -o "$root/bin" -nologo -v quiet
 
+# The face models ship with the app (bin/models/face, faces.modelsDirectory's default), copied by the project.
+[ -f "$root/bin/models/face/tiny_face_detector.onnx" ] ||
+  { echo "publish-jetson: $root/bin/models/face/tiny_face_detector.onnx missing: the face models must ship with the app" >&2; exit 1; }
+
 cp deploy/jetson/install.sh deploy/jetson/edgeemo.service deploy/jetson/edgeemo.json deploy/jetson/INSTALL.md "$root/"
 mkdir -p "$root/mender" "$root/docs/jetson" "$root/packs"
 cp deploy/jetson/mender/edgeemo-model deploy/jetson/mender/README.md "$root/mender/"

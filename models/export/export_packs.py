@@ -122,6 +122,9 @@ TASKS = {
         "other": "audio",
         "window": 16,
         "clipSpacingFrames": 32,
+        # AffWild2's cropped_aligned frames: 5 points onto ArcFace's 112x112 template, no margin
+        # (shared MODEL_CARD "Faces"); the runtime's defaults are that template.
+        "face": {"detector": "tinyFaceDetector", "crop": "aligned"},
     },
     "pain": {
         "description": "Heat pain from face video and EDA: R3D-18 + 1D CNN + JMT fusion",
@@ -129,6 +132,8 @@ TASKS = {
         "other": "eda",
         "window": 5,
         "clipSpacingFrames": 16,
+        # BioVid faces: MTCNN's 5 points aligned to the same ArcFace template.
+        "face": {"detector": "tinyFaceDetector", "crop": "aligned"},
     },
 }
 
@@ -448,6 +453,7 @@ def write_pack(task, size, out_root):
         "dilation": vcfg["dilation"],
         "spanFrames": vcfg["clipFrames"] * vcfg["dilation"],
         **VIDEO_COMMON,
+        "face": cfg["face"],
     }
     modalities = [{
         "name": "visual",

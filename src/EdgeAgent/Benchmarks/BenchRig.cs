@@ -1,4 +1,5 @@
 using EdgeEmotion.EdgeAgent.Service;
+using EdgeEmotion.Runtime.Faces;
 using EdgeEmotion.Runtime.Inference;
 using EdgeEmotion.Runtime.Packs;
 using EdgeEmotion.Runtime.Sources;
@@ -19,6 +20,9 @@ internal sealed record BenchRigOptions
     public string FaceImage { get; init; } = SourceFactory.DefaultFaceImage;
 
     public int Seed { get; init; } = 1;
+
+    /// <summary>The agent's face models, for packs whose face recipe uses the trained detector.</summary>
+    public FaceModelFolder? FaceModels { get; init; }
 }
 
 /// <summary>
@@ -60,7 +64,7 @@ internal sealed class BenchRig : IAsyncDisposable
             });
             eda = hasEda ? new SyntheticEdaSource(edaOptions) : null;
             Pipeline = new StreamingPipeline(sessions, new StreamingOptions { Hop = options.Hop }, loggers.CreateLogger<StreamingPipeline>(),
-                edaInputSampleRate: hasEda ? edaOptions.SampleRate : null);
+                edaInputSampleRate: hasEda ? edaOptions.SampleRate : null, faceModels: options.FaceModels);
             Driver = new ReplayDriver(Pipeline, loggers.CreateLogger<ReplayDriver>());
             Publisher = new BenchPublisher(manifest, loggers);
         }

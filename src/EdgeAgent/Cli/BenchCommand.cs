@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using EdgeEmotion.EdgeAgent.Benchmarks;
 using EdgeEmotion.Runtime.Golden;
+using EdgeEmotion.Runtime.Faces;
 using EdgeEmotion.Runtime.Inference;
 using EdgeEmotion.Runtime.Packs;
 using Microsoft.Extensions.Logging;
@@ -42,6 +43,7 @@ internal static class BenchCommand
             pack, iterations, warmup, hop, seconds, warmupSeconds, soak, sampleEvery, maxRssSlope, json,
         };
         inference.AddTo(command);
+        inference.AddFaceModelsTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             var error = result.InvocationConfiguration.Error;
@@ -85,12 +87,24 @@ internal static class BenchCommand
                 return ExitCodes.Usage;
             }
 
+            string faceModels;
+            try
+            {
+                faceModels = inference.BuildFaceModels(result);
+            }
+            catch (ArgumentException e)
+            {
+                result.InvocationConfiguration.Error.WriteLine($"error: {e.Message}");
+                return ExitCodes.Usage;
+            }
+
             using var loggerFactory = inference.CreateLoggerFactory(result);
             try
             {
                 var loaded = ModelPackLoader.Load(result.GetValue(pack)!);
-                using var sessions = PackSessions.Open(loaded, new ModelSessionFactory(options, loggerFactory.CreateLogger<ModelSessionFactory>()));
-                var rigOptions = new BenchRigOptions { Hop = result.GetValue(hop) };
+                var factory = new ModelSessionFactory(options, loggerFactory.CreateLogger<ModelSessionFactory>());
+                using var sessions = PackSessions.Open(loaded, factory);
+                var rigOptions = new BenchRigOptions { Hop = result.GetValue(hop), FaceModels = new FaceModelFolder(faceModels, factory) };
                 if (soakOptions is not null)
                 {
                     return await SoakAsync(result, sessions, rigOptions, soakOptions, settle, loggerFactory, cancellationToken);

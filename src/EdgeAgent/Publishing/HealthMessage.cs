@@ -31,7 +31,8 @@ public sealed record QueueHealth(
 public sealed record MqttHealth(bool Connected, long Reconnects, long Published);
 
 /// <summary>
-/// The body of <c>&lt;root&gt;/&lt;deviceId&gt;/health</c>: published every health interval at QoS 0
+/// The body of <c>&lt;root&gt;/&lt;deviceId&gt;/health</c>; <c>missingOutputs</c>: per modality and
+/// reason, the outputs since start in which it was missing (<see cref="MissingClipCounter"/>): published every health interval at QoS 0
 /// (a missed one is replaced by the next), never queued.
 /// </summary>
 public sealed record HealthMessage(
@@ -43,4 +44,5 @@ public sealed record HealthMessage(
     IReadOnlyDictionary<string, string> Providers,
     IReadOnlyDictionary<string, double> StageLatencyMs,
     IReadOnlyDictionary<string, long> DroppedSamples,
-    IReadOnlyDictionary<string, double> TemperaturesC);
+    IReadOnlyDictionary<string, double> TemperaturesC,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> MissingOutputs);

@@ -33,7 +33,8 @@ public sealed class HealthMessageBuilder
 
     /// <param name="providers">Execution provider per model (visual: tensorrt, ...).</param>
     /// <param name="droppedSamples">Samples each modality's buffer dropped since start.</param>
-    public HealthMessage Build(IReadOnlyDictionary<string, string> providers, IReadOnlyDictionary<string, long> droppedSamples) =>
+    /// <param name="missing">Outputs each modality was missing in, by reason, since start; none when not given.</param>
+    public HealthMessage Build(IReadOnlyDictionary<string, string> providers, IReadOnlyDictionary<string, long> droppedSamples, MissingClipCounter? missing = null) =>
         new(
             deviceId,
             time.GetUtcNow(),
@@ -43,5 +44,6 @@ public sealed class HealthMessageBuilder
             providers,
             latencies.TakeMeans(),
             droppedSamples,
-            thermal.Read());
+            thermal.Read(),
+            missing?.Snapshot() ?? new Dictionary<string, IReadOnlyDictionary<string, long>>());
 }

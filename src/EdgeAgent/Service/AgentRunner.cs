@@ -93,11 +93,12 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
             BufferLength = config.Service.BufferLength,
         }, loggers.CreateLogger<LiveDriver>(), clock);
         var latencies = new StageLatencyWindow();
+        var missing = new MissingClipCounter();
         var healthMessages = new HealthMessageBuilder(config.DeviceId, queue, publisher, new ThermalZoneReader(), latencies, clock);
         var reporting = new HealthReporter(config.Mqtt, publisher, () =>
         {
             var running = Volatile.Read(ref live)!;
-            return healthMessages.Build(running.Providers, DroppedByModality(running, driver.Dropped));
+            return healthMessages.Build(running.Providers, DroppedByModality(running, driver.Dropped), missing);
         }, clock).RunAsync(stop.Token);
         var ota = store is null
             ? Task.CompletedTask
@@ -135,6 +136,7 @@ public sealed partial class AgentRunner(AgentConfig config, string baseDirectory
                 Interlocked.Increment(ref outputs);
                 Volatile.Read(ref gate)?.Observe(output);
                 RecordLatency(latencies, output);
+                missing.Observe(output);
                 var modalitiesChanged = status.Update(output);
                 if (status.UpdateQueue(queue, config.Mqtt.HealthInterval) | modalitiesChanged)
                 {

@@ -1,4 +1,6 @@
 using EdgeEmotion.EdgeAgent.Benchmarks;
+using EdgeEmotion.EdgeAgent.Configuration;
+using EdgeEmotion.Runtime.Faces;
 using EdgeEmotion.Runtime.Inference;
 using EdgeEmotion.Runtime.Packs;
 using EdgeEmotion.Tests;
@@ -15,10 +17,9 @@ public sealed class SoakRunTests
     [Fact]
     public async Task A_soak_samples_once_per_interval_until_its_duration_and_judges_the_samples()
     {
-        using var sessions = PackSessions.Open(
-            ModelPackLoader.Load(TestPaths.Pack("affect-tiny")),
-            new ModelSessionFactory(new InferenceOptions { Providers = [ExecutionProviderKind.Cpu] }, NullLogger<ModelSessionFactory>.Instance));
-        await using var rig = BenchRig.Create(sessions, new BenchRigOptions(), NullLoggerFactory.Instance);
+        var factory = new ModelSessionFactory(new InferenceOptions { Providers = [ExecutionProviderKind.Cpu] }, NullLogger<ModelSessionFactory>.Instance);
+        using var sessions = PackSessions.Open(ModelPackLoader.Load(TestPaths.Pack("affect-tiny")), factory);
+        await using var rig = BenchRig.Create(sessions, new BenchRigOptions { FaceModels = new FaceModelFolder(FacesConfig.DefaultModelsDirectory, factory) }, NullLoggerFactory.Instance);
         // RSS is this process's, shared with every other test: its limit is opened wide (the rule
         // itself is tested on series in SoakVerdictTests); a queue that grew would still fail.
         var thresholds = new SoakThresholds { MaxRssSlopeMbPerHour = 1_000_000 };
@@ -47,10 +48,9 @@ public sealed class SoakRunTests
     [Fact]
     public async Task A_soak_too_short_to_show_a_trend_fails_saying_so()
     {
-        using var sessions = PackSessions.Open(
-            ModelPackLoader.Load(TestPaths.Pack("affect-tiny")),
-            new ModelSessionFactory(new InferenceOptions { Providers = [ExecutionProviderKind.Cpu] }, NullLogger<ModelSessionFactory>.Instance));
-        await using var rig = BenchRig.Create(sessions, new BenchRigOptions(), NullLoggerFactory.Instance);
+        var factory = new ModelSessionFactory(new InferenceOptions { Providers = [ExecutionProviderKind.Cpu] }, NullLogger<ModelSessionFactory>.Instance);
+        using var sessions = PackSessions.Open(ModelPackLoader.Load(TestPaths.Pack("affect-tiny")), factory);
+        await using var rig = BenchRig.Create(sessions, new BenchRigOptions { FaceModels = new FaceModelFolder(FacesConfig.DefaultModelsDirectory, factory) }, NullLoggerFactory.Instance);
         var options = new SoakOptions(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(0.5), rig.OutputsToFill, new SoakThresholds { MaxRssSlopeMbPerHour = 1_000_000 });
 
         var report = await SoakRun.RunAsync(rig, options, TextWriter.Null, CancellationToken.None, new OutputClock(TimeSpan.FromSeconds(0.25)));

@@ -144,4 +144,64 @@ public sealed class ReplayCommandTests : IDisposable
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains("must divide the pack's clip spacing", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_pack_without_a_face_recipe_replays_exactly_as_one_that_names_the_haar_box_crop()
+    {
+        // Packs made before face recipes keep their crops: no face recipe is Haar with a box crop.
+        using var none = new PackCopy("affect-tiny");
+        using var haar = new PackCopy("affect-tiny");
+        SetFace(none, null);
+        SetFace(haar, new System.Text.Json.Nodes.JsonObject { ["detector"] = "haar", ["crop"] = "box", ["margin"] = 0.25 });
+        string[] media = ["--video", TestMedia.FaceVideo, "--audio", TestMedia.Speech, "--providers", "cpu"];
+
+        await CliRunner.RunAsync(["replay", "--pack", none.Directory, .. media, "--out", Out("none.jsonl")]);
+        await CliRunner.RunAsync(["replay", "--pack", haar.Directory, .. media, "--out", Out("haar.jsonl")]);
+        await CliRunner.RunAsync(["replay", "--pack", TestPaths.Pack("affect-tiny"), .. media, "--out", Out("aligned.jsonl")]);
+
+        Assert.Equal(11, File.ReadAllLines(Out("none.jsonl")).Length);
+        Assert.Equal(File.ReadAllBytes(Out("none.jsonl")), File.ReadAllBytes(Out("haar.jsonl")));
+        Assert.NotEqual(Scores(Out("none.jsonl")), Scores(Out("aligned.jsonl")));
+    }
+
+    [Fact]
+    public async Task A_face_models_folder_that_does_not_exist_is_a_usage_error()
+    {
+        var (code, _, error) = await CliRunner.RunAsync("replay", "--pack", TestPaths.Pack("affect-tiny"),
+            "--video", TestMedia.FaceVideo, "--out", Out("x.jsonl"), "--face-models", Path.Combine(folder, "nowhere"));
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("--face-models: '", error, StringComparison.Ordinal);
+        Assert.Contains("is not a folder", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Out("x.jsonl")));
+    }
+
+    [Fact]
+    public async Task A_face_models_folder_without_the_detector_fails_naming_the_file()
+    {
+        var empty = Directory.CreateDirectory(Path.Combine(folder, "face")).FullName;
+
+        var (code, _, error) = await CliRunner.RunAsync("replay", "--pack", TestPaths.Pack("affect-tiny"),
+            "--video", TestMedia.FaceVideo, "--out", Out("x.jsonl"), "--face-models", empty);
+
+        Assert.Equal(ExitCodes.Failed, code);
+        Assert.Contains("tiny_face_detector.onnx", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    private static List<string> Scores(string file) => [.. Lines(file).Select(l => l.GetProperty("scores").GetRawText())];
+
+    private static void SetFace(PackCopy pack, System.Text.Json.Nodes.JsonObject? face)
+    {
+        var path = pack.PathOf("manifest.json");
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        var video = manifest["modalities"]![0]!["video"]!.AsObject();
+        video.Remove("face");
+        if (face is not null)
+        {
+            video["face"] = face;
+        }
+
+        File.WriteAllText(path, manifest.ToJsonString());
+    }
 }

@@ -203,4 +203,29 @@ public sealed class AgentConfigReaderTests : IDisposable
         Assert.True(code == ExitCodes.Ok, error);
         Assert.Contains("config ok: device bed-12", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_face_models_default_to_the_copy_beside_the_executable_and_resolve_against_the_config_s_folder()
+    {
+        Assert.Equal(FacesConfig.DefaultModelsDirectory, AgentConfigReader.Read(Write(Good())).Faces.ModelsDirectory);
+        Assert.True(File.Exists(Path.Combine(FacesConfig.DefaultModelsDirectory, "tiny_face_detector.onnx")), "the build copies models/face beside the executable");
+
+        var models = Directory.CreateDirectory(Path.Combine(folder, "face"));
+        File.Copy(Path.Combine(TestPaths.RepoRoot, "models", "face", "tiny_face_detector.onnx"), Path.Combine(models.FullName, "tiny_face_detector.onnx"));
+        var config = Good();
+        config["faces"] = new JsonObject { ["modelsDirectory"] = "face" };
+        Assert.Equal(models.FullName, AgentConfigReader.Read(Write(config)).Faces.ModelsDirectory);
+    }
+
+    [Fact]
+    public void A_pack_that_finds_faces_with_the_trained_detector_needs_the_face_models_folder()
+    {
+        var message = Fails(c => c["faces"] = new JsonObject { ["modelsDirectory"] = Path.Combine(folder, "nowhere") });
+        Assert.StartsWith("faces.modelsDirectory: '", message, StringComparison.Ordinal);
+        Assert.Contains("is not a folder; pack affect-tiny finds faces with the tinyFaceDetector", message, StringComparison.Ordinal);
+
+        Directory.CreateDirectory(Path.Combine(folder, "empty"));
+        message = Fails(c => c["faces"] = new JsonObject { ["modelsDirectory"] = Path.Combine(folder, "empty") });
+        Assert.Contains("tiny_face_detector.onnx' does not exist", message, StringComparison.Ordinal);
+    }
 }

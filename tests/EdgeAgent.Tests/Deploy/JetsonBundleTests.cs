@@ -63,6 +63,7 @@ public sealed class JetsonBundleTests(JetsonBundle bundle) : IDisposable
                      "VERSION", "SHA256SUMS", "bin/edgeemo", "bin/edgeemo.dll", "bin/edgeemo.runtimeconfig.json", "bin/libcoreclr.so", "bin/libonnxruntime.so",
                      "mender/edgeemo-model", "mender/README.md", "docs/jetson/README.md", "docs/schemas/scores.schema.json",
                      "packs/affect-tiny/manifest.json", "packs/pain-tiny/manifest.json",
+                     "bin/models/face/tiny_face_detector.onnx", "bin/models/face/face_landmark_68.onnx", "bin/models/face/golden/cases.json", "bin/models/face/NOTICE",
                  }.Concat(DeployFiles))
         {
             Assert.Contains(file, files);
@@ -78,7 +79,8 @@ public sealed class JetsonBundleTests(JetsonBundle bundle) : IDisposable
         var sources = DeployFiles.Select(f => ($"deploy/jetson/{f}", f))
             .Concat([("deploy/jetson/mender/edgeemo-model", "mender/edgeemo-model"), ("deploy/jetson/sensors-camera.md", "docs/jetson/sensors-camera.md")])
             .Concat(Directory.EnumerateFiles(Path.Combine(TestPaths.RepoRoot, "docs"), "*.md").Select(d => ($"docs/{Path.GetFileName(d)}", $"docs/{Path.GetFileName(d)}")))
-            .Concat(Directory.EnumerateFiles(TestPaths.Pack("affect-tiny")).Select(p => ($"models/packs/affect-tiny/{Path.GetFileName(p)}", $"packs/affect-tiny/{Path.GetFileName(p)}")));
+            .Concat(Directory.EnumerateFiles(TestPaths.Pack("affect-tiny")).Select(p => ($"models/packs/affect-tiny/{Path.GetFileName(p)}", $"packs/affect-tiny/{Path.GetFileName(p)}")))
+            .Concat(Directory.EnumerateFiles(Path.Combine(TestPaths.RepoRoot, "models", "face"), "*.onnx").Select(p => ($"models/face/{Path.GetFileName(p)}", $"bin/models/face/{Path.GetFileName(p)}")));
         foreach (var (source, inBundle) in sources)
         {
             Assert.True(

@@ -1,3 +1,4 @@
+using EdgeEmotion.Runtime.Faces;
 using EdgeEmotion.Runtime.Inference;
 using EdgeEmotion.Runtime.Sources;
 using EdgeEmotion.Runtime.Streaming;
@@ -19,7 +20,8 @@ internal sealed class PipelineHarness : IDisposable
     public PipelineHarness(PackSessions sessions, StreamingOptions? options = null)
     {
         Sessions = sessions;
-        Pipeline = new StreamingPipeline(Sessions, options ?? new StreamingOptions(), NullLogger<StreamingPipeline>.Instance, edaInputSampleRate: 32);
+        Pipeline = new StreamingPipeline(Sessions, options ?? new StreamingOptions(), NullLogger<StreamingPipeline>.Instance, edaInputSampleRate: 32,
+            faceModels: new FaceModelFolder(Path.Combine(TestPaths.RepoRoot, "models", "face"), CpuSessions.Factory()));
     }
 
     public PackSessions Sessions { get; }

@@ -161,6 +161,28 @@ public sealed class MqttMessageTests : IDisposable
     }
 
     [Fact]
+    public async Task Health_counts_the_outputs_each_modality_was_missing_in_by_reason_and_fits_the_schema()
+    {
+        var queue = new MemoryScoreQueue(capacity: 2);
+        await using var publisher = new MqttPublisher(new MqttOptions(), "bed-12", queue, new TestLogger<MqttPublisher>());
+        var builder = new HealthMessageBuilder("bed-12", queue, publisher, new ThermalZoneReader(thermalRoot), new StageLatencyWindow());
+        var missing = new MissingClipCounter();
+        foreach (var visual in new[] { "face turned away", "face turned away", "no face", null, "face too small" })
+        {
+            missing.Observe(new ScoreOutput(0, TimeSpan.Zero, [], new Dictionary<string, ModalityReport>
+            {
+                ["visual"] = visual is null ? ModalityReport.Ok : new ModalityReport(ModalityState.Substituted, visual),
+                ["audio"] = ModalityReport.Ok,
+            }, new StageLatency(new Dictionary<string, double>(), new Dictionary<string, double>(), 0, 0)));
+        }
+
+        var json = Encoding.UTF8.GetString(PublishingJson.Serialize(builder.Build(new Dictionary<string, string>(), new Dictionary<string, long>(), missing)));
+
+        Assert.Contains("\"missingOutputs\":{\"visual\":{\"face too small\":1,\"face turned away\":2,\"no face\":1}}", json, StringComparison.Ordinal);
+        Assert.Empty(await JsonSchemaCheck.ValidateAsync("health.schema.json", [json]));
+    }
+
+    [Fact]
     public async Task Health_says_when_the_queue_s_disk_refuses_writes_and_fits_the_schema()
     {
         using var folder = new QueueFolder();
