@@ -8,7 +8,7 @@ RID := $(if $(filter aarch64 arm64,$(ARCH)),linux-arm64,linux-x64)
 BIN := bin
 RESULTS := TestResults
 
-.PHONY: setup build publish-jetson test run replay-samples models models-tiny face-models examples bench soak flops docs-examples clean
+.PHONY: setup build publish-jetson test run replay-samples models models-tiny face-models expression-pack examples bench soak flops docs-examples clean
 
 setup:
 	@bash scripts/setup.sh
@@ -44,16 +44,25 @@ replay-samples: build
 	@head -n 3 $(RESULTS)/affect.jsonl
 	./$(BIN)/edgeemo replay --pack models/packs/pain-tiny --video tests/media/face.mp4 --eda tests/media/eda.csv --out $(RESULTS)/pain.jsonl --plot $(RESULTS)/pain.html
 	@head -n 3 $(RESULTS)/pain.jsonl
+	./$(BIN)/edgeemo replay --pack models/packs/expression --video tests/media/face.mp4 --out $(RESULTS)/expression.jsonl --plot $(RESULTS)/expression.html
+	@head -n 3 $(RESULTS)/expression.jsonl
 
 # Full-size packs (the paper's widths): generated here, git-ignored. Also re-exports the
 # committed face models (models/face) from the npm package.
 models: setup face-models
 	$(PYTHON) models/export/export_packs.py --out models/packs --sizes full tiny
+	$(MAKE) expression-pack
 
 # face-api.js's trained detector, landmark and expression nets, re-created in PyTorch from the
 # pinned npm package (models/faceapi), as ONNX with goldens in models/face (committed).
 face-models: setup
 	$(PYTHON) models/faceapi/export_face.py --out models/face
+
+# The expression pack: face-api.js's trained expression net (models/face) through the import path.
+expression-pack: build
+	$(PYTHON) models/export/expression_pack.py --out build/packs/expression
+	./$(BIN)/edgeemo models import build/packs/expression --out models/packs/expression --force
+	./$(BIN)/edgeemo models verify models/packs/expression
 
 # Re-export the committed tiny packs (after changing models/export).
 models-tiny: setup

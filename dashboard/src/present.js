@@ -102,7 +102,7 @@ export function testBedBanner(modalities) {
   return other ? `${String(other).toUpperCase()}: not a patient's signal` : null;
 }
 
-const LABELS = { valence: 'Valence', arousal: 'Arousal', pain_probability: 'Pain', pain_level: 'Pain level' };
+const LABELS = { valence: 'Valence', arousal: 'Arousal', pain_probability: 'Pain', pain_level: 'Pain level', expression: 'Expression' };
 
 /** A score's name for people: "Valence", "Pain level", or the pack's own name. */
 export function scoreLabel(name) {
@@ -111,7 +111,8 @@ export function scoreLabel(name) {
 
 /**
  * One score as text: valence/arousal signed, probabilities in per cent, a class output as its
- * level with that level's probability (never a bare level), marked uncertain below
+ * level (or, for unordered classes such as expressions, its label) with that level's
+ * probability (never a bare level), marked uncertain below
  * CONFIDENT_LEVEL_PROBABILITY.
  * @returns {{name: string, label: string, value: string, detail: string, uncertain: boolean}}
  */
@@ -130,6 +131,10 @@ export function scoreView(name, value) {
       return { name, label, value: `level ${value.level} (?)`, detail: 'uncertain: no probabilities', uncertain: true };
     }
     const uncertain = p < CONFIDENT_LEVEL_PROBABILITY;
+    if (typeof value.label === 'string') {
+      // Unordered classes (the expression pack): the top class by name with its probability.
+      return { name, label, value: `${value.label} (${Math.round(p * 100)} %)`, detail: uncertain ? 'UNCERTAIN' : '', uncertain };
+    }
     const expected = typeof value.expected === 'number' ? `expected ${value.expected.toFixed(1)}` : '';
     return {
       name,

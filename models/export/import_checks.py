@@ -13,7 +13,7 @@ from torch import nn
 
 from import_recipes import PackExportError, Recipe
 from import_spec import Fusion, Modality, Output, Stream
-from manifest_rules import DEFAULT_SUBSTITUTE, LOGMEL, NAME_PATTERN, OUTPUT_KINDS, RECIPES_BY_KIND, score_layout_problem
+from manifest_rules import CLASS_KINDS, DEFAULT_SUBSTITUTE, LOGMEL, NAME_PATTERN, OUTPUT_KINDS, RECIPES_BY_KIND, score_layout_problem
 
 
 def require(condition, message):
@@ -220,8 +220,8 @@ def check_declaration(pack_id, version, task, modalities, outputs, clip_spacing_
         req(isinstance(o, Output), f"outputs holds a {type(o).__name__}; use Output(...)")
         req(isinstance(o.name, str) and o.name, "every Output needs a name")
         req(o.kind in OUTPUT_KINDS, f"output {o.name!r}: kind {o.kind!r} is not one of {list(OUTPUT_KINDS)}")
-        if o.kind == "classLogits":
-            req(o.classes and len(o.classes) >= 2, f"output {o.name!r}: classLogits needs classes (one label per logit)")
+        if o.kind in CLASS_KINDS:
+            req(o.classes and len(o.classes) >= 2, f"output {o.name!r}: {o.kind} needs classes (one label per value)")
         else:
             req(not o.classes, f"output {o.name!r}: classes belong to a classLogits output")
         if o.min is not None and o.max is not None:

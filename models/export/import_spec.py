@@ -92,7 +92,9 @@ class Output:
     """One score the pack publishes.
 
     kind: "regression" (min/max: the runtime clips to them), "probability" (0..1) or
-        "classLogits" (classes: one label per logit; the score is the class index).
+        "classLogits" (classes: one label per logit of ordered levels; the score is the class index)
+        or "classProbabilities" (classes: one label per probability, the model's own softmax over
+        unordered classes such as expressions; published as they are).
     time_axis: which axis of the score tensor is time (0 for [S, 1] or [S, K], 1 for [1, S],
         [1, S, 1], [1, S, K]); None for a window-level tensor [1, 1] or [1, K].
     smoothing_frames: moving-average length the consumer may apply (optional).

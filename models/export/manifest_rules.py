@@ -8,7 +8,9 @@ import math
 import re
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
-OUTPUT_KINDS = ("regression", "probability", "classLogits")
+OUTPUT_KINDS = ("regression", "probability", "classLogits", "classProbabilities")
+# K values per position, one per class label: logits of ordered levels, or probabilities (the model's own softmax).
+CLASS_KINDS = ("classLogits", "classProbabilities")
 
 FACE_CLIP = "faceClip"
 LOGMEL = "logmel"
@@ -52,9 +54,9 @@ def score_layout_problem(shape, time_axis, kind, classes, window):
 
     With time_axis t: every axis before t is 1, axis t has `window` positions (any count when
     window is None), the axes after t multiply to 1 (regression, probability) or K classes
-    (classLogits). Without: all axes but the last are 1, the last is 1 or K."""
-    k = len(classes or []) if kind == "classLogits" else 1
-    per_position = f"K = {k} classes" if kind == "classLogits" else "1"
+    (classLogits, classProbabilities). Without: all axes but the last are 1, the last is 1 or K."""
+    k = len(classes or []) if kind in CLASS_KINDS else 1
+    per_position = f"K = {k} classes" if kind in CLASS_KINDS else "1"
     if time_axis is None:
         if len(shape) < 2 or any(d != 1 for d in shape[:-1]) or shape[-1] != k:
             return (f"a window-level output (no time_axis) is [1, {k}]: every axis but the last 1, the last {per_position}; "

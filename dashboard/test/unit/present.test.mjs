@@ -17,6 +17,17 @@ test('a pain level always carries its probability, and a near-uniform one is mar
   assert.doesNotMatch(noProbabilities.value, /^level 3$/);
 });
 
+test('an expression shows the top expression by name with its probability', () => {
+  const happy = scoreView('expression', { level: 1, label: 'happy', probability: 0.888, probabilities: [0.112, 0.888, 0, 0, 0, 0, 0] });
+  assert.equal(happy.label, 'Expression');
+  assert.equal(happy.value, 'happy (89 %)');
+  assert.equal(happy.uncertain, false);
+
+  const unsure = scoreView('expression', { level: 0, label: 'neutral', probability: 0.4, probabilities: [0.4, 0.3, 0.3, 0, 0, 0, 0] });
+  assert.equal(unsure.value, 'neutral (40 %)');
+  assert.equal(unsure.uncertain, true);
+});
+
 test('scores read as people read them', () => {
   assert.equal(scoreView('valence', -0.138).value, '−0.14');
   assert.equal(scoreView('arousal', 0.0646).value, '+0.06');

@@ -222,7 +222,7 @@ internal static class DemoCommand
         {
             var scores = o.Scores is null
                 ? string.Join(' ', manifest.Outputs.Select(_ => $"{"-",10}"))
-                : string.Join(' ', o.Scores.Select(s => s.Level is { } level ? $"{level,4} ({s.Value:0.00})" : $"{s.Value,10:+0.000;-0.000;0.000}"));
+                : string.Join(' ', o.Scores.Select(s => s.Level is { } level ? $"{s.Label ?? level.ToString(CultureInfo.InvariantCulture),4} ({s.Value:0.00})" : $"{s.Value,10:+0.000;-0.000;0.000}"));
             var modalities = string.Join(' ', manifest.Modalities.Select(m => $"{Describe(o.Modalities[m.Name]),-18}"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{o.ClipEnd.TotalSeconds,7:0.00}s {sequence,6} {o.Status,-9} {scores}  {modalities} {o.Latency.TotalMs,6:0.0}"));
         }

@@ -198,10 +198,10 @@ internal static class EvaluateCommand
                 throw new ArgumentException($"--smooth-window: '{item}' is not OUTPUT=FRAMES with FRAMES a whole number from 1 to 100000 (e.g. valence=20)");
             }
 
-            if (output is null || output.Kind == OutputKinds.ClassLogits)
+            if (output is null || OutputKinds.IsClass(output.Kind))
             {
                 throw new ArgumentException(
-                    $"--smooth-window: pack {manifest.Id} has no continuous output '{parts[0].Trim()}' (it has {string.Join(", ", manifest.Outputs.Where(o => o.Kind != OutputKinds.ClassLogits).Select(o => o.Name))})");
+                    $"--smooth-window: pack {manifest.Id} has no continuous output '{parts[0].Trim()}' (it has {string.Join(", ", manifest.Outputs.Where(o => !OutputKinds.IsClass(o.Kind)).Select(o => o.Name))})");
             }
 
             windows[output.Name] = frames;

@@ -29,7 +29,7 @@ public static class LabelColumns
     /// <exception cref="InvalidDataException">A value is not a label; the message names file:line.</exception>
     public static IReadOnlyList<LabelColumn> Bind(LabelFile file, PackManifest manifest, long frames)
     {
-        var classOutputs = manifest.Outputs.Where(o => o.Kind == OutputKinds.ClassLogits).ToList();
+        var classOutputs = manifest.Outputs.Where(o => OutputKinds.IsClass(o.Kind)).ToList();
         var columns = new List<LabelColumn>();
         var perFile = file.Rows.Count == 1 && frames > 1;
         for (var c = 0; c < file.Columns.Count; c++)
@@ -39,7 +39,7 @@ public static class LabelColumns
                 ?? (name == "level" && classOutputs.Count == 1 ? classOutputs[0] : null)
                 ?? throw new ArgumentException(
                     $"labels file {file.Path}: column '{name}' is not an output of pack {manifest.Id} (it has {string.Join(", ", manifest.Outputs.Select(o => o.Name))}{(classOutputs.Count == 1 ? "; 'level' labels " + classOutputs[0].Name : "")})");
-            var kind = output.Kind == OutputKinds.ClassLogits ? LabelKind.Level : LabelKind.Continuous;
+            var kind = OutputKinds.IsClass(output.Kind) ? LabelKind.Level : LabelKind.Continuous;
             var values = new double?[file.Rows.Count];
             for (var r = 0; r < file.Rows.Count; r++)
             {

@@ -2,7 +2,7 @@ using EdgeEmotion.Runtime.Packs;
 
 namespace EdgeEmotion.EdgeAgent.Evaluation;
 
-/// <summary>Scores per-frame predictions against label columns: CCC for continuous outputs, accuracy and MAE for levels.</summary>
+/// <summary>Scores per-frame predictions against label columns: CCC for continuous outputs, accuracy for levels, and MAE for ordered levels.</summary>
 public static class Scorer
 {
     public const double ProbabilityThreshold = 0.5;
@@ -30,7 +30,9 @@ public static class Scorer
     {
         var (x, y, unlabelled, missing) = Pairs(predictions.Values[labels.Output], labels.Values, predictions.Frames);
         double? accuracy = x.Count == 0 ? null : x.Zip(y).Count(p => p.First == p.Second) / (double)x.Count;
-        double? mae = x.Count == 0 ? null : x.Zip(y).Average(p => Math.Abs(p.First - p.Second));
+        // Unordered classes (class probabilities: expressions) have no distance between levels, so no MAE.
+        var ordered = manifest.Outputs.First(o => o.Name == labels.Output).Kind != OutputKinds.ClassProbabilities;
+        double? mae = x.Count == 0 || !ordered ? null : x.Zip(y).Average(p => Math.Abs(p.First - p.Second));
 
         // A pack with one probability output (pain_probability: any level above the baseline) gets the binary reading too.
         BinaryFigures? binary = null;

@@ -78,7 +78,7 @@ internal sealed class PackImporter(EngineWarmup warmup)
             throw new PackImportException(problems);
         }
 
-        var files = references.Select(r => r.File).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
+        var files = references.Select(r => r.File).Concat(LicenceFiles(full)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
             .ToDictionary(f => f, f => ModelPackLoader.Sha256Hex(Path.Combine(full, f)), StringComparer.Ordinal);
         root["files"] = new JsonObject(files.Select(f => KeyValuePair.Create(f.Key, (JsonNode?)JsonValue.Create(f.Value))));
         var parsed = ManifestReader.Parse(root.ToJsonString());
@@ -91,6 +91,14 @@ internal sealed class PackImporter(EngineWarmup warmup)
             .ToList();
         return new ImportPlan(full, root, parsed, files, references, leftBehind, recomputed);
     }
+
+    /// <summary>
+    /// NOTICE and LICENSE* files beside the manifest: the credit and licence of trained weights
+    /// travel with the pack (hashed like the models, and in its OTA bundles).
+    /// </summary>
+    private static IEnumerable<string> LicenceFiles(string folder) =>
+        Directory.EnumerateFiles(folder).Select(Path.GetFileName).OfType<string>()
+            .Where(name => name == "NOTICE" || name.StartsWith("LICENSE", StringComparison.Ordinal));
 
     private static string SourceFolder(string source)
     {

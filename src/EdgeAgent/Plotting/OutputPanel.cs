@@ -17,7 +17,7 @@ internal static class OutputPanel
 
     public static void Draw(SvgWriter svg, ScorePlot plot, OutputSpec output, TimeScale time, double top, PointCounts counts)
     {
-        var isClass = output.Kind == OutputKinds.ClassLogits;
+        var isClass = OutputKinds.IsClass(output.Kind);
         var labels = plot.Labels?.Columns.FirstOrDefault(c => c.Output == output.Name);
         var scores = Runs(plot.Trace.Points.Select(p => (p.ClipEnd, p.Scores?.GetValueOrDefault(output.Name) is { } s ? s.Value : (double?)null)));
         var labelRuns = labels is null ? [] : LabelRuns(labels, plot.Labels!.FrameRate);
@@ -69,17 +69,25 @@ internal static class OutputPanel
         svg.End();
     }
 
+    private static string ClassName(OutputSpec output, int level) =>
+        output.Classes is { } classes && level >= 0 && level < classes.Count ? classes[level] : level.ToString(C);
+
     private static void PanelHeading(SvgWriter svg, ScorePlot plot, OutputSpec output, double top, bool isClass)
     {
+        // Unordered classes (class probabilities) draw the predicted class: a mean or min of class indices means nothing, a count per class does.
+        var unordered = output.Kind == OutputKinds.ClassProbabilities;
         var range = isClass
-            ? $"class output, {output.Classes?.Count ?? 0} levels; line: expected level"
+            ? $"class output, {output.Classes?.Count ?? 0} {(unordered ? "classes; line: predicted class" : "levels; line: expected level")}"
             : output.Min is { } min && output.Max is { } max ? $"{output.Kind}, {min.ToString(C)} to {max.ToString(C)}" : output.Kind;
         var title = $"{output.Name} ({range})";
         svg.Text(Left, top + 14, title, "panel-title");
-        var values = plot.Trace.Points.Select(p => p.Scores?.GetValueOrDefault(output.Name)).Where(s => s is not null).Select(s => s!.Value.Value).ToList();
+        var scored = plot.Trace.Points.Select(p => p.Scores?.GetValueOrDefault(output.Name)).Where(s => s is not null).Select(s => s!.Value).ToList();
+        var values = scored.Select(s => s.Value).ToList();
         var stats = values.Count == 0
             ? "no scores"
-            : string.Create(C, $"{values.Count} of {plot.Trace.Points.Count} outputs scored: min {values.Min():0.0000}, mean {values.Average():0.0000}, max {values.Max():0.0000}");
+            : unordered
+                ? string.Create(C, $"{values.Count} of {plot.Trace.Points.Count} outputs scored: {string.Join(", ", scored.GroupBy(s => s.Level ?? -1).OrderByDescending(g => g.Count()).Select(g => $"{ClassName(output, g.Key)} {g.Count()}"))}")
+                : string.Create(C, $"{values.Count} of {plot.Trace.Points.Count} outputs scored: min {values.Min():0.0000}, mean {values.Average():0.0000}, max {values.Max():0.0000}");
         if (plot.Labels is { } labels && FigureText.For(output.Name, labels.Figures) is { } figures)
         {
             stats += "; " + figures;
@@ -170,7 +178,7 @@ internal static class OutputPanel
     // The output's stated range; a regression without one spans its data (a flat line gets room around it).
     private static (double Min, double Max) ValueRange(OutputSpec output, IEnumerable<List<(double T, double V)>> runs)
     {
-        if (output.Kind == OutputKinds.ClassLogits)
+        if (OutputKinds.IsClass(output.Kind))
         {
             return (0, Math.Max(1, (output.Classes?.Count ?? 2) - 1));
         }

@@ -62,20 +62,23 @@ public sealed class ReplayTrace
         }
     }
 
-    // A class output: the expected level is the line drawn; the predicted level's probability says how sure it is.
+    // A class output: the line drawn is the expected level of ordered levels (class logits), or the
+    // predicted class itself for unordered classes (class probabilities: no "expected", a "label");
+    // the predicted level's probability says how sure it is.
     private static TraceScore ClassScore(JsonElement score)
     {
         var level = score.GetProperty("level").GetInt32();
         var probabilities = score.GetProperty("probabilities");
         double? probability = level >= 0 && level < probabilities.GetArrayLength() ? probabilities[level].GetDouble() : null;
-        return new TraceScore(score.GetProperty("expected").GetDouble(), level, probability);
+        var value = score.TryGetProperty("label", out _) ? level : score.GetProperty("expected").GetDouble();
+        return new TraceScore(value, level, probability);
     }
 }
 
 /// <summary>One output: its clip, its clip end in seconds of media, its scores (null: no-signal) and each modality's state.</summary>
 public sealed record TracePoint(long Clip, double ClipEnd, IReadOnlyDictionary<string, TraceScore>? Scores, IReadOnlyDictionary<string, TraceState> States);
 
-/// <summary>A score: the value (a class output's expected level), and for a class output the predicted level and its probability.</summary>
+/// <summary>A score: the value (a class output's expected level, or its predicted class when the classes are unordered), and for a class output the predicted level and its probability.</summary>
 public readonly record struct TraceScore(double Value, int? Level, double? LevelProbability);
 
 /// <summary>How a modality entered an output, as the score line names it, with the reason when it was missing.</summary>

@@ -98,7 +98,7 @@ public static class ScorePlotSvg
         svg.Start("g", "legend");
         var x = Left;
         var y = 16.0;
-        var hasClass = plot.Trace.Outputs.Any(o => o.Kind == OutputKinds.ClassLogits);
+        var hasClass = plot.Trace.Outputs.Any(o => OutputKinds.IsClass(o.Kind));
         LegendLine(svg, ref x, y, "score", "score at its clip end");
         if (hasClass)
         {

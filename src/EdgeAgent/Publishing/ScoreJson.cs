@@ -70,7 +70,17 @@ public static class ScoreJson
                 {
                     json.WriteStartObject(score.Name);
                     json.WriteNumber("level", level);
-                    WriteFixed(json, "expected", score.Value, 6, output.Clip);
+                    if (score.Label is { } label)
+                    {
+                        // Unordered classes: the level's name and probability; an "expected" class means nothing.
+                        json.WriteString("label", label);
+                        WriteFixed(json, "probability", score.Value, 6, output.Clip);
+                    }
+                    else
+                    {
+                        WriteFixed(json, "expected", score.Value, 6, output.Clip);
+                    }
+
                     json.WriteStartArray("probabilities");
                     foreach (var p in score.Probabilities ?? [])
                     {

@@ -12,7 +12,7 @@ namespace EdgeEmotion.Runtime.Packs;
 /// </summary>
 public static partial class ManifestConsistency
 {
-    private static readonly string[] Tasks = ["affect", "pain"];
+    private static readonly string[] Tasks = ["affect", "pain", "expression"];
 
     public static void Check(PackManifest m)
     {

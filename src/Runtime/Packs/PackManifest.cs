@@ -281,6 +281,12 @@ public static class OutputKinds
 
     /// <summary>K values that already are class probabilities (a softmax inside the model): level = argmax, no second softmax.</summary>
     public const string ClassProbabilities = "classProbabilities";
+
+    /// <summary>A nominal or ordinal class output (K values per position, one per class label); the others hold one value.</summary>
+    public static bool IsClass(string kind) => kind is ClassLogits or ClassProbabilities;
+
+    /// <summary>The kinds a manifest may name, for error messages.</summary>
+    public static string Names => $"{Regression}, {Probability}, {ClassLogits}, {ClassProbabilities}";
 }
 
 public sealed record OutputSpec

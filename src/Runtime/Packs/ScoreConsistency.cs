@@ -34,7 +34,7 @@ internal static class ScoreConsistency
             var o = m.Outputs[i];
             CheckOutput(o, $"$.outputs[{i}]");
             var tensor = f.Outputs.First(t => t.Name == o.Name);
-            if (o.Kind == OutputKinds.ClassLogits)
+            if (OutputKinds.IsClass(o.Kind))
             {
                 RequireShape(tensor, [1, f.Window, o.Classes!.Count], "$.fusion.outputs", $"'{o.Name}' as [1, window, classes]");
             }
@@ -126,6 +126,7 @@ internal static class ScoreConsistency
                 Require(o.Min < o.Max, $"{path}.max", "must exceed min");
                 break;
             case OutputKinds.ClassLogits:
+            case OutputKinds.ClassProbabilities:
                 if (o.Classes is not { Count: > 1 })
                 {
                     throw Missing($"{path}.classes", $"output '{o.Name}' needs at least two class labels");
@@ -133,7 +134,7 @@ internal static class ScoreConsistency
 
                 break;
             default:
-                throw Invalid($"{path}.kind", $"'{o.Kind}' is not an output kind (regression, probability, classLogits)");
+                throw Invalid($"{path}.kind", $"'{o.Kind}' is not an output kind ({OutputKinds.Names})");
         }
     }
 }

@@ -5,7 +5,7 @@ namespace EdgeEmotion.Runtime.Packs;
 /// output, or the lone backbone's in a pack without fusion), read in row-major order.
 /// </summary>
 /// <param name="TimeSteps">Clip positions on the time axis (S); 1 for a window-level output.</param>
-/// <param name="Values">Values per position: 1 (regression, probability) or K = classes (classLogits).</param>
+/// <param name="Values">Values per position: 1 (regression, probability) or K = classes (classLogits, classProbabilities).</param>
 /// <param name="NewestOffset">Element offset of the newest position's first value: (S - 1) x Values.</param>
 public sealed record ScoreLayout(int TimeSteps, int Values, int NewestOffset)
 {
@@ -21,9 +21,9 @@ public sealed record ScoreLayout(int TimeSteps, int Values, int NewestOffset)
             ?? throw new ArgumentException($"score tensor '{tensor.Name}' {tensor.ShapeText}: {problem}", nameof(tensor));
     }
 
-    /// <summary>Values one position holds for an output: its class count for class logits, else 1.</summary>
+    /// <summary>Values one position holds for an output: its class count for a class output, else 1.</summary>
     public static int ValuesOf(OutputSpec output) =>
-        output.Kind == OutputKinds.ClassLogits ? output.Classes?.Count ?? 0 : 1;
+        OutputKinds.IsClass(output.Kind) ? output.Classes?.Count ?? 0 : 1;
 
     /// <summary>
     /// Applies the layout rules to a shape: with time axis t (0 or 1) every axis before t is 1, axis t

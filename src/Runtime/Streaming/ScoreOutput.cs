@@ -37,8 +37,14 @@ public sealed record ModalityReport(ModalityState State, string? Reason = null, 
     public static ModalityReport Ok { get; } = new(ModalityState.Ok);
 }
 
-/// <summary>One pack output after post-processing: clipped to range, or a level with class probabilities.</summary>
-public sealed record ScoreValue(string Name, double Value, int? Level = null, IReadOnlyList<double>? Probabilities = null);
+/// <summary>
+/// One pack output after post-processing: a value clipped to range, or a class output's level with
+/// every class's probability. <see cref="Value"/> of a class output: for ordered levels (class
+/// logits, e.g. pain 0-4) the probability-weighted expected level; for unordered classes (class
+/// probabilities, e.g. expressions), which have no "expected" class, the level's own probability,
+/// and <see cref="Label"/> names the level.
+/// </summary>
+public sealed record ScoreValue(string Name, double Value, int? Level = null, IReadOnlyList<double>? Probabilities = null, string? Label = null);
 
 /// <summary>
 /// Wall-clock milliseconds spent on one output, per stage. Work done as samples arrive (frozen-frame

@@ -8,8 +8,11 @@ namespace EdgeEmotion.Runtime.Streaming;
 /// clip into scores: each output's values are read at the newest position of its layout
 /// (<see cref="ScoreLayout"/>: time axis 0 or 1, or window-level); regression outputs clipped to
 /// the pack's range (the heads have no tanh), probabilities kept in [0, 1], class logits turned
-/// into a level (argmax), class probabilities (softmax) and the expected level. Optionally a
-/// moving average over the pack's smoothingFrames. A fusion output that is not a finite number
+/// into a level (argmax), class probabilities (softmax) and the expected level; class
+/// probabilities (the model's own softmax, unordered classes such as expressions) taken as they
+/// are: the level (argmax), its label and its probability, no second softmax and no expected
+/// level. Optionally a moving average over the pack's smoothingFrames (of each class's
+/// probability for class probabilities, the level then being the argmax of the averages). A fusion output that is not a finite number
 /// gives no scores at all: a number nobody can trust is never published.
 /// </summary>
 internal sealed class ScorePostProcessor
@@ -65,11 +68,21 @@ internal sealed class ScorePostProcessor
                         expected += probabilities[i] * i;
                     }
 
-                    scores.Add(new ScoreValue(output.Name, Smooth(output, expected), level, probabilities));
+                    scores.Add(new ScoreValue(output.Name, Smooth(output, output.Name, expected), level, probabilities));
+                    break;
+                case OutputKinds.ClassProbabilities:
+                    var given = new double[newest.Length];
+                    for (var i = 0; i < given.Length; i++)
+                    {
+                        given[i] = Smooth(output, $"{output.Name}[{i}]", newest[i]);
+                    }
+
+                    var top = Array.IndexOf(given, given.Max());
+                    scores.Add(new ScoreValue(output.Name, given[top], top, given, output.Classes![top]));
                     break;
                 default:
                     var value = Math.Clamp(newest[0], output.Min!.Value, output.Max!.Value);
-                    scores.Add(new ScoreValue(output.Name, Smooth(output, value)));
+                    scores.Add(new ScoreValue(output.Name, Smooth(output, output.Name, value)));
                     break;
             }
         }
@@ -90,7 +103,8 @@ internal sealed class ScorePostProcessor
     /// <summary>An output without scores breaks the run of values a moving average may span.</summary>
     public void Skip() => recent.Clear();
 
-    private double Smooth(OutputSpec output, double value)
+    /// <param name="series">The averaged series: the output's name, or one class's of it.</param>
+    private double Smooth(OutputSpec output, string series, double value)
     {
         if (hop is not { } h || output.SmoothingFrames is not { } frames)
         {
@@ -98,9 +112,9 @@ internal sealed class ScorePostProcessor
         }
 
         var length = Math.Max(1, (int)Math.Round((double)frames / h));
-        if (!recent.TryGetValue(output.Name, out var queue))
+        if (!recent.TryGetValue(series, out var queue))
         {
-            recent[output.Name] = queue = new Queue<double>(length);
+            recent[series] = queue = new Queue<double>(length);
         }
 
         queue.Enqueue(value);

@@ -74,6 +74,25 @@ public sealed class ModelsImportCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_NOTICE_and_LICENSE_files_beside_the_manifest_go_into_the_pack_hashed_so_the_weights_credit_travels_with_it()
+    {
+        File.WriteAllText(Path.Combine(Source, "NOTICE"), "weights by someone, MIT");
+        File.WriteAllText(Path.Combine(Source, "LICENSE.weights"), "MIT License");
+        File.WriteAllText(Path.Combine(Source, "golden", "NOTICE"), "not beside the manifest");
+
+        var (code, _, error) = await Import();
+
+        Assert.True(code == ExitCodes.Ok, error);
+        var files = FilesOf(Out);
+        Assert.Equal("weights by someone, MIT", File.ReadAllText(Path.Combine(Out, "NOTICE")));
+        Assert.Contains("NOTICE", files.Keys);
+        Assert.Contains("LICENSE.weights", files.Keys);
+        Assert.DoesNotContain("golden/NOTICE", files.Keys);
+        var (verify, verifyOutput, _) = await CliRunner.RunAsync("models", "verify", Out, "--providers", "cpu");
+        Assert.True(verify == ExitCodes.Ok, verifyOutput);
+    }
+
+    [Fact]
     public async Task A_missing_file_is_named_with_the_manifest_entry_that_names_it_and_nothing_is_written()
     {
         File.Delete(Path.Combine(Source, "golden", "fusion_valence.npy"));

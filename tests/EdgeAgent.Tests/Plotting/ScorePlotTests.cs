@@ -68,6 +68,25 @@ public sealed class ScorePlotTests
     }
 
     [Fact]
+    public void Unordered_class_probabilities_draw_the_predicted_class_and_count_each_class()
+    {
+        var expression = ManifestReader.ReadFile(Path.Combine(TestPaths.Pack("expression"), "manifest.json"));
+        var trace = new ReplayTrace(expression);
+        string Expression(long clip, int level, string label, double p) => string.Create(C,
+            $"{{\"clip\":{clip},\"clipEnd\":{(clip + 1) * 8 / 30.0:F3},\"status\":\"ok\",\"scores\":{{\"expression\":{{\"level\":{level},\"label\":\"{label}\",\"probability\":{p:F6},\"probabilities\":[0,0,0,0,0,0,0]}}}},\"modalities\":{{\"visual\":{{\"state\":\"ok\"}}}}}}");
+        trace.Add(Expression(0, 1, "happy", 0.9));
+        trace.Add(Expression(1, 1, "happy", 0.8));
+        trace.Add(Expression(2, 6, "surprised", 0.7));
+
+        var (_, plot) = Render(trace, 1);
+
+        Assert.Contains(plot.Texts("panel-title"), t => t.Value == "expression (class output, 7 classes; line: predicted class)");
+        Assert.Contains(plot.Texts("panel-stats"), t => t.Value == "3 of 3 outputs scored: happy 2, surprised 1");
+        var line = Assert.Single(plot.Series("expression", "score"));
+        Assert.Equal(plot.Y("expression", 6), line.Min(p => p.Y), 1.0); // the line reaches the predicted class, not an average
+    }
+
+    [Fact]
     public void A_minute_is_drawn_point_for_point()
     {
         var trace = new ReplayTrace(Affect);

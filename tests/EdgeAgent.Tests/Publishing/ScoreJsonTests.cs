@@ -90,6 +90,20 @@ public sealed class ScoreJsonTests
         Assert.Equal(5, level.GetProperty("probabilities").GetArrayLength());
     }
 
+    [Fact]
+    public void An_unordered_class_output_carries_level_label_its_probability_and_all_probabilities_but_no_expected_level()
+    {
+        var output = new ScoreOutput(0, TimeSpan.FromSeconds(1), [new ScoreValue("expression", 0.6, 1, [0.1, 0.6, 0.3], "happy")],
+            new Dictionary<string, ModalityReport> { ["visual"] = new(ModalityState.Ok) }, Latency);
+
+        using var json = JsonDocument.Parse(ScoreJson.Serialize(output, includeLatency: false));
+        var expression = json.RootElement.GetProperty("scores").GetProperty("expression");
+
+        Assert.Equal(["level", "label", "probability", "probabilities"], expression.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("happy", expression.GetProperty("label").GetString());
+        Assert.Equal(0.6, expression.GetProperty("probability").GetDouble());
+    }
+
     [Theory]
     [InlineData(double.NaN)]
     [InlineData(double.PositiveInfinity)]

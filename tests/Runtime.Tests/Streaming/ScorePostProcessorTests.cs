@@ -63,6 +63,45 @@ public sealed class ScorePostProcessorTests
     }
 
     [Fact]
+    public void Class_probabilities_are_taken_as_they_are_the_level_with_its_label_and_probability()
+    {
+        var post = new ScorePostProcessor(Manifest(2, Probabilities("expression"), Tensor("expression", [1, 3], null)), null);
+
+        var score = post.Process(_ => [0.2f, 0.7f, 0.1f])![0];
+
+        // No second softmax: softmax(0.2, 0.7, 0.1) would give 0.43 for class b.
+        Assert.Equal([0.2, 0.7, 0.1], score.Probabilities!.Select(p => Math.Round(p, 6)));
+        Assert.Equal(1, score.Level);
+        Assert.Equal("b", score.Label);
+        Assert.Equal(0.7, score.Value, 6);
+    }
+
+    [Fact]
+    public void Class_probabilities_with_a_time_axis_take_the_newest_position()
+    {
+        var post = new ScorePostProcessor(Manifest(2, Probabilities("expression"), Tensor("expression", [1, 2, 3], 1)), null);
+
+        var score = post.Process(_ => [1f, 0f, 0f, 0.1f, 0.1f, 0.8f])![0];
+
+        Assert.Equal(2, score.Level);
+        Assert.Equal(0.8, score.Value, 6);
+    }
+
+    [Fact]
+    public void Smoothed_class_probabilities_average_each_class_and_take_the_level_from_the_averages()
+    {
+        var output = Probabilities("expression") with { SmoothingFrames = 64 };
+        var post = new ScorePostProcessor(Manifest(2, output, Tensor("expression", [1, 3], null)), smoothingHop: 32);
+
+        post.Process(_ => [0.1f, 0.8f, 0.1f]);
+        var score = post.Process(_ => [0.5f, 0.2f, 0.3f])![0];
+
+        Assert.Equal([0.3, 0.5, 0.2], score.Probabilities!.Select(p => Math.Round(p, 6)));
+        Assert.Equal(1, score.Level);
+        Assert.Equal(0.5, score.Value, 6);
+    }
+
+    [Fact]
     public void A_value_that_is_not_finite_at_an_older_position_does_not_matter_at_the_newest_it_does()
     {
         var post = new ScorePostProcessor(Manifest(2, Regression("valence"), Tensor("valence", [S, 1], 0)), null);
@@ -72,6 +111,8 @@ public sealed class ScorePostProcessorTests
     }
 
     private static OutputSpec Regression(string name) => new() { Name = name, Kind = OutputKinds.Regression, Min = -1, Max = 1 };
+
+    private static OutputSpec Probabilities(string name) => new() { Name = name, Kind = OutputKinds.ClassProbabilities, Classes = ["a", "b", "c"] };
 
     private static OutputSpec Classes(string name) => new() { Name = name, Kind = OutputKinds.ClassLogits, Classes = ["a", "b", "c"] };
 
