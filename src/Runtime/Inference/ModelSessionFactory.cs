@@ -142,6 +142,9 @@ public sealed partial class ModelSessionFactory
             so.IntraOpNumThreads = options.IntraOpThreads;
         }
 
+        // Each session has its own intra-op pool; idle pools spinning after a run take the cores
+        // another model (the visual backbone after the face nets) needs on a small CPU.
+        so.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         return so;
     }
 
