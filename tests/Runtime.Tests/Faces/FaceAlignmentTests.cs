@@ -4,7 +4,6 @@ using EdgeEmotion.Runtime.Faces;
 using EdgeEmotion.Runtime.Golden;
 using EdgeEmotion.Tests;
 using Xunit.Abstractions;
-using RuntimeFaceModels = EdgeEmotion.Runtime.Faces.FaceModels;
 
 namespace EdgeEmotion.Runtime.Tests.Faces;
 
@@ -65,12 +64,12 @@ public sealed class FaceAlignmentTests(ITestOutputHelper output) : IDisposable
     [MemberData(nameof(Cases))]
     public async Task The_aligned_crop_matches_the_numpy_reference_within_one_grey_level(string frameName, int size, double margin)
     {
-        var framePath = Path.Combine(FaceModels.Folder, "golden", "frames", frameName + ".npy");
-        var frame = FaceModels.LoadFrame(framePath);
-        using var models = RuntimeFaceModels.Open(FaceModels.Folder, CpuSessions.Factory(), verifyGoldens: false);
+        var framePath = Path.Combine(FaceNetSessions.Folder, "golden", "frames", frameName + ".npy");
+        var frame = FaceNetSessions.LoadFrame(framePath);
+        using var models = FaceModels.Open(FaceNetSessions.Folder, CpuSessions.Factory(), verifyGoldens: false);
         var template = AlignmentTemplate.ArcFace112.WithOutput(size, size, margin);
         var frontEnd = new FaceFrontEnd(models, new FaceFrontEndOptions { Template = template });
-        var face = frontEnd.Process(FaceModels.Image(frame)).Face;
+        var face = frontEnd.Process(FaceNetSessions.Image(frame)).Face;
         Assert.NotNull(face);
 
         var request = Path.Combine(folder, "request.json");

@@ -25,7 +25,7 @@ public sealed class FaceApiReferenceTests(ITestOutputHelper output) : IDisposabl
     private const double MaxMeanLandmarkPixels = 1.0;
     private const double MaxExpressionError = 1e-3;
 
-    private readonly FaceModels models = new();
+    private readonly FaceNetSessions models = new();
     private readonly string workDirectory = Directory.CreateTempSubdirectory("edgeemo-faceapi-").FullName;
 
     [Fact]
@@ -33,27 +33,27 @@ public sealed class FaceApiReferenceTests(ITestOutputHelper output) : IDisposabl
     {
         // The committed frames (320x240, and the 320x320 photo), plus a 256x192 cut of one,
         // which the detector input has to resample (320-wide frames are only padded).
-        var committed = FaceModels.Frames.ToArray();
+        var committed = FaceNetSessions.Frames.ToArray();
         var face000 = committed.Single(f => Path.GetFileNameWithoutExtension(f) == "face_000");
         var frames = committed.Append(WriteCut(face000, "face_000_cut256", 32, 24, 256, 192)).ToArray();
         var reference = await RunReferenceAsync(frames);
-        var decoder = new TinyFaceDetectorDecoder(FaceModels.DetectorSize);
-        var detectorInput = new DetectorInput(FaceModels.DetectorSize);
+        var decoder = new TinyFaceDetectorDecoder(FaceNetSessions.DetectorSize);
+        var detectorInput = new DetectorInput(FaceNetSessions.DetectorSize);
         var crop = new float[FaceCropInput.Length];
 
         double worstIou = 1, worstLandmarks = 0, worstTinyLandmarks = 0, worstExpression = 0, worstRaw = 0, worstInput = 0;
         var faceCount = 0;
-        output.WriteLine($"face-api {reference.GetProperty("faceApi").GetString()}, tfjs {reference.GetProperty("tfjs").GetString()} on '{reference.GetProperty("backend").GetString()}'; detector input {FaceModels.DetectorSize}");
+        output.WriteLine($"face-api {reference.GetProperty("faceApi").GetString()}, tfjs {reference.GetProperty("tfjs").GetString()} on '{reference.GetProperty("backend").GetString()}'; detector input {FaceNetSessions.DetectorSize}");
         output.WriteLine("frame          faces  IoU(min)  landmarks mean px (max over faces)  expressions max |error|  raw max |error|");
         foreach (var frameResult in reference.GetProperty("frames").EnumerateArray())
         {
             var name = frameResult.GetProperty("name").GetString()!;
-            var frame = FaceModels.LoadFrame(frames.Single(f => Path.GetFileNameWithoutExtension(f) == name));
+            var frame = FaceNetSessions.LoadFrame(frames.Single(f => Path.GetFileNameWithoutExtension(f) == name));
             var expectedFaces = frameResult.GetProperty("faces").EnumerateArray().ToArray();
 
             // Detector: our input builder against face-api's tensor, our model on its tensor.
             var input = new float[detectorInput.Length];
-            detectorInput.Write(FaceModels.Image(frame), input);
+            detectorInput.Write(FaceNetSessions.Image(frame), input);
             worstInput = Math.Max(worstInput, FaceModelGoldenTests.MaxAbsError(input, ToNchw(Load(name, "detector_input"))));
             var rawError = RunOn(models.Detector, ToNchw(Load(name, "detector_input")), Load(name, "detector_grid"));
 
@@ -74,7 +74,7 @@ public sealed class FaceApiReferenceTests(ITestOutputHelper output) : IDisposabl
                 var landmarkInput = ToNchw(Load(name, $"face{k}.landmark_input"));
                 rawError = Math.Max(rawError, RunOn(models.Landmarks, landmarkInput, Load(name, $"face{k}.landmark_raw")));
                 rawError = Math.Max(rawError, RunOn(models.LandmarksTiny, landmarkInput, Load(name, $"face{k}.landmark_tiny_raw")));
-                var region = FaceCropInput.Write(FaceModels.Image(frame), face.Box, crop);
+                var region = FaceCropInput.Write(FaceNetSessions.Image(frame), face.Box, crop);
                 worstInput = Math.Max(worstInput, FaceModelGoldenTests.MaxAbsError(crop, landmarkInput));
                 crop.CopyTo(models.Landmarks.Input(0));
                 models.Landmarks.Run();
@@ -93,7 +93,7 @@ public sealed class FaceApiReferenceTests(ITestOutputHelper output) : IDisposabl
                 // Expressions: raw on face-api's aligned crop, then from our own aligned box.
                 rawError = Math.Max(rawError, RunOn(models.Expressions, ToNchw(Load(name, $"face{k}.expression_input")), Load(name, $"face{k}.expression_raw")));
                 var alignedIou = landmarks.AlignedBox().Iou(Box(expected.GetProperty("alignedBox")));
-                FaceCropInput.Write(FaceModels.Image(frame), landmarks.AlignedBox(), crop);
+                FaceCropInput.Write(FaceNetSessions.Image(frame), landmarks.AlignedBox(), crop);
                 crop.CopyTo(models.Expressions.Input(0));
                 models.Expressions.Run();
                 var expectedProbabilities = expected.GetProperty("expressions").EnumerateArray().Select(p => (float)p.GetDouble()).ToArray();
@@ -124,7 +124,7 @@ public sealed class FaceApiReferenceTests(ITestOutputHelper output) : IDisposabl
             $"(the tiny landmark net is {worstTinyLandmarks:F2} px mean from the full net's reference points at worst)"));
         Assert.True(faceCount >= 6, $"only {faceCount} faces in the reference frames");
         Assert.True(worstInput <= 1e-3, $"our input tensors differ from face-api's by {worstInput} grey levels");
-        ReportRunTimes(FaceModels.LoadFrame(frames.Single(f => Path.GetFileNameWithoutExtension(f) == "face_000")));
+        ReportRunTimes(FaceNetSessions.LoadFrame(frames.Single(f => Path.GetFileNameWithoutExtension(f) == "face_000")));
     }
 
     public void Dispose()
@@ -141,12 +141,12 @@ public sealed class FaceApiReferenceTests(ITestOutputHelper output) : IDisposabl
             Report(session.Spec.File, () => session.Run());
         }
 
-        var detectorInput = new DetectorInput(FaceModels.DetectorSize);
+        var detectorInput = new DetectorInput(FaceNetSessions.DetectorSize);
         var input = new float[detectorInput.Length];
         var crop = new float[FaceCropInput.Length];
-        var decoder = new TinyFaceDetectorDecoder(FaceModels.DetectorSize);
-        Report("DetectorInput.Write (320x240 frame)", () => detectorInput.Write(FaceModels.Image(frame), input));
-        Report("FaceCropInput.Write (150x132 box)", () => FaceCropInput.Write(FaceModels.Image(frame), new FaceBox(89.3, 70.5, 150.5, 131.8), crop));
+        var decoder = new TinyFaceDetectorDecoder(FaceNetSessions.DetectorSize);
+        Report("DetectorInput.Write (320x240 frame)", () => detectorInput.Write(FaceNetSessions.Image(frame), input));
+        Report("FaceCropInput.Write (150x132 box)", () => FaceCropInput.Write(FaceNetSessions.Image(frame), new FaceBox(89.3, 70.5, 150.5, 131.8), crop));
         input.CopyTo(models.Detector.Input(0));
         models.Detector.Run();
         var grid = models.Detector.Output(0).ToArray();
@@ -173,7 +173,7 @@ public sealed class FaceApiReferenceTests(ITestOutputHelper output) : IDisposabl
         ToolResult result;
         try
         {
-            result = await ToolRun.RunAsync("node", [script, "--out", workDirectory, "--input-size", FaceModels.DetectorSize.ToString(CultureInfo.InvariantCulture), .. frames], ToolRun.DefaultLimit);
+            result = await ToolRun.RunAsync("node", [script, "--out", workDirectory, "--input-size", FaceNetSessions.DetectorSize.ToString(CultureInfo.InvariantCulture), .. frames], ToolRun.DefaultLimit);
         }
         catch (Win32Exception)
         {
@@ -191,7 +191,7 @@ public sealed class FaceApiReferenceTests(ITestOutputHelper output) : IDisposabl
     // A region of a committed frame as a new uint8 .npy frame in the work folder.
     private string WriteCut(string framePath, string name, int x, int y, int width, int height)
     {
-        var frame = FaceModels.LoadFrame(framePath);
+        var frame = FaceNetSessions.LoadFrame(framePath);
         var header = string.Create(CultureInfo.InvariantCulture, $"{{'descr': '|u1', 'fortran_order': False, 'shape': ({height}, {width}, 3), }}").PadRight(117) + "\n";
         using var file = File.Create(Path.Combine(workDirectory, name + ".npy"));
         file.Write([0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0, (byte)header.Length, 0]);

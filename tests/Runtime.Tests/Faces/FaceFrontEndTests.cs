@@ -4,7 +4,6 @@ using EdgeEmotion.Runtime.Packs;
 using EdgeEmotion.Tests;
 using OpenCvSharp;
 using Xunit.Abstractions;
-using RuntimeFaceModels = EdgeEmotion.Runtime.Faces.FaceModels;
 
 namespace EdgeEmotion.Runtime.Tests.Faces;
 
@@ -80,12 +79,12 @@ public sealed class FaceFrontEndTests(ITestOutputHelper output)
     [Fact]
     public void A_small_or_turned_face_is_refused_with_its_reason()
     {
-        var frame = FaceModels.LoadFrame(Path.Combine(FaceModels.Folder, "golden", "frames", "face_000.npy"));
-        using var models = RuntimeFaceModels.Open(FaceModels.Folder, CpuSessions.Factory(), verifyGoldens: false);
+        var frame = FaceNetSessions.LoadFrame(Path.Combine(FaceNetSessions.Folder, "golden", "frames", "face_000.npy"));
+        using var models = FaceModels.Open(FaceNetSessions.Folder, CpuSessions.Factory(), verifyGoldens: false);
 
-        var small = new FaceFrontEnd(models, new FaceFrontEndOptions { MinFaceSize = 1000 }).Process(FaceModels.Image(frame));
-        var turned = new FaceFrontEnd(models, new FaceFrontEndOptions { MaxYaw = 1e-9 }).Process(FaceModels.Image(frame));
-        var fine = new FaceFrontEnd(models).Process(FaceModels.Image(frame));
+        var small = new FaceFrontEnd(models, new FaceFrontEndOptions { MinFaceSize = 1000 }).Process(FaceNetSessions.Image(frame));
+        var turned = new FaceFrontEnd(models, new FaceFrontEndOptions { MaxYaw = 1e-9 }).Process(FaceNetSessions.Image(frame));
+        var fine = new FaceFrontEnd(models).Process(FaceNetSessions.Image(frame));
 
         Assert.Equal(FaceReasons.TooSmall, small.Reason);
         Assert.Equal(FaceReasons.TurnedAway, turned.Reason);
@@ -98,7 +97,7 @@ public sealed class FaceFrontEndTests(ITestOutputHelper output)
     [Fact]
     public void Opening_checks_the_goldens_and_names_a_missing_folder_file_or_a_golden_missed()
     {
-        using (var models = RuntimeFaceModels.Open(FaceModels.Folder, CpuSessions.Factory()))
+        using (var models = FaceModels.Open(FaceNetSessions.Folder, CpuSessions.Factory()))
         {
             output.WriteLine($"{models.GoldenCasesChecked} golden cases checked on open, max |error| {models.MaxGoldenError:E2}");
             Assert.Equal(6, models.GoldenCasesChecked); // detector and full landmarks on three frames each
@@ -108,19 +107,19 @@ public sealed class FaceFrontEndTests(ITestOutputHelper output)
         var copy = Directory.CreateTempSubdirectory("edgeemo-facemodels-").FullName;
         try
         {
-            var missing = Assert.Throws<ModelPackException>(() => RuntimeFaceModels.Open(Path.Combine(copy, "nowhere"), CpuSessions.Factory()));
+            var missing = Assert.Throws<ModelPackException>(() => FaceModels.Open(Path.Combine(copy, "nowhere"), CpuSessions.Factory()));
             Assert.Equal(PackErrorKind.MissingFile, missing.Kind);
 
-            File.Copy(Path.Combine(FaceModels.Folder, RuntimeFaceModels.DetectorFile), Path.Combine(copy, RuntimeFaceModels.DetectorFile));
-            var noLandmarks = Assert.Throws<ModelPackException>(() => RuntimeFaceModels.Open(copy, CpuSessions.Factory()));
-            Assert.Contains(RuntimeFaceModels.LandmarkFile, noLandmarks.Message, StringComparison.Ordinal);
+            File.Copy(Path.Combine(FaceNetSessions.Folder, FaceModels.DetectorFile), Path.Combine(copy, FaceModels.DetectorFile));
+            var noLandmarks = Assert.Throws<ModelPackException>(() => FaceModels.Open(copy, CpuSessions.Factory()));
+            Assert.Contains(FaceModels.LandmarkFile, noLandmarks.Message, StringComparison.Ordinal);
 
-            CopyFolder(FaceModels.Folder, copy);
+            CopyFolder(FaceNetSessions.Folder, copy);
             var golden = Path.Combine(copy, "golden", "face_000_face0_landmarks.npy");
             var bytes = File.ReadAllBytes(golden);
             bytes.AsSpan(bytes.Length - 4).Fill(0x42); // the last landmark becomes about 48.6
             File.WriteAllBytes(golden, bytes);
-            var wrong = Assert.Throws<ModelPackException>(() => RuntimeFaceModels.Open(copy, CpuSessions.Factory()));
+            var wrong = Assert.Throws<ModelPackException>(() => FaceModels.Open(copy, CpuSessions.Factory()));
             Assert.Equal(PackErrorKind.InvalidModel, wrong.Kind);
             Assert.Contains("face_000_face0_landmarks.npy", wrong.Message, StringComparison.Ordinal);
         }
@@ -132,7 +131,7 @@ public sealed class FaceFrontEndTests(ITestOutputHelper output)
 
     private static List<FaceFrame> Run(string video)
     {
-        using var models = RuntimeFaceModels.Open(FaceModels.Folder, CpuSessions.Factory(), verifyGoldens: false);
+        using var models = FaceModels.Open(FaceNetSessions.Folder, CpuSessions.Factory(), verifyGoldens: false);
         var frontEnd = new FaceFrontEnd(models);
         using var capture = new VideoCapture(video, VideoCaptureAPIs.FFMPEG);
         Assert.True(capture.IsOpened(), video);

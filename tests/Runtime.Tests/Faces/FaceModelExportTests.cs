@@ -28,20 +28,20 @@ public sealed class FaceModelExportTests : IDisposable
         {
             var relative = Path.Combine("golden", "frames", frame + ".npy");
             Assert.True(
-                File.ReadAllBytes(Path.Combine(FaceModels.Folder, relative)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(output, relative))),
+                File.ReadAllBytes(Path.Combine(FaceNetSessions.Folder, relative)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(output, relative))),
                 $"{relative} differs from the committed frame: re-run `make face-models` and commit");
         }
 
-        using var fresh = new FaceModels(output);
-        using var cases = JsonDocument.Parse(File.ReadAllText(Path.Combine(FaceModels.Folder, "golden", "cases.json")));
+        using var fresh = new FaceNetSessions(output);
+        using var cases = JsonDocument.Parse(File.ReadAllText(Path.Combine(FaceNetSessions.Folder, "golden", "cases.json")));
         var tolerance = cases.RootElement.GetProperty("tolerance").GetDouble();
         foreach (var c in cases.RootElement.GetProperty("cases").EnumerateArray())
         {
             var session = fresh.ByFile(c.GetProperty("model").GetString()!);
             var outputFile = c.GetProperty("outputs").EnumerateObject().Single().Value.GetString()!;
-            NpyArray.Read(Path.Combine(FaceModels.Folder, c.GetProperty("inputs").EnumerateObject().Single().Value.GetString()!)).Data.CopyTo(session.Input(0));
+            NpyArray.Read(Path.Combine(FaceNetSessions.Folder, c.GetProperty("inputs").EnumerateObject().Single().Value.GetString()!)).Data.CopyTo(session.Input(0));
             session.Run();
-            var error = FaceModelGoldenTests.MaxAbsError(session.Output(0), NpyArray.Read(Path.Combine(FaceModels.Folder, outputFile)).Data);
+            var error = FaceModelGoldenTests.MaxAbsError(session.Output(0), NpyArray.Read(Path.Combine(FaceNetSessions.Folder, outputFile)).Data);
             Assert.True(error <= tolerance, $"the fresh {session.Spec.File} differs from the committed {outputFile} by {error:E2}: re-run `make face-models` and commit");
         }
     }

@@ -11,19 +11,19 @@ namespace EdgeEmotion.Runtime.Tests.Faces;
 /// </summary>
 public sealed class FaceModelGoldenTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly FaceModels models = new();
+    private readonly FaceNetSessions models = new();
 
     [Fact]
     public void Every_model_reproduces_its_PyTorch_goldens()
     {
-        using var cases = JsonDocument.Parse(File.ReadAllText(Path.Combine(FaceModels.Folder, "golden", "cases.json")));
+        using var cases = JsonDocument.Parse(File.ReadAllText(Path.Combine(FaceNetSessions.Folder, "golden", "cases.json")));
         var tolerance = cases.RootElement.GetProperty("tolerance").GetDouble();
         var count = 0;
         foreach (var c in cases.RootElement.GetProperty("cases").EnumerateArray())
         {
             var session = models.ByFile(c.GetProperty("model").GetString()!);
-            var input = NpyArray.Read(Path.Combine(FaceModels.Folder, c.GetProperty("inputs").EnumerateObject().Single().Value.GetString()!));
-            var expected = NpyArray.Read(Path.Combine(FaceModels.Folder, c.GetProperty("outputs").EnumerateObject().Single().Value.GetString()!));
+            var input = NpyArray.Read(Path.Combine(FaceNetSessions.Folder, c.GetProperty("inputs").EnumerateObject().Single().Value.GetString()!));
+            var expected = NpyArray.Read(Path.Combine(FaceNetSessions.Folder, c.GetProperty("outputs").EnumerateObject().Single().Value.GetString()!));
             input.Data.CopyTo(session.Input(0));
             session.Run();
             var error = MaxAbsError(session.Output(0), expected.Data);
@@ -41,27 +41,27 @@ public sealed class FaceModelGoldenTests(ITestOutputHelper output) : IDisposable
     [InlineData("monalisa")]
     public void The_input_builders_reproduce_the_golden_inputs(string frameName)
     {
-        var frame = FaceModels.LoadFrame(Path.Combine(FaceModels.Folder, "golden", "frames", frameName + ".npy"));
-        var golden = Path.Combine(FaceModels.Folder, "golden", frameName);
+        var frame = FaceNetSessions.LoadFrame(Path.Combine(FaceNetSessions.Folder, "golden", "frames", frameName + ".npy"));
+        var golden = Path.Combine(FaceNetSessions.Folder, "golden", frameName);
 
-        var detectorInput = new DetectorInput(FaceModels.DetectorSize);
+        var detectorInput = new DetectorInput(FaceNetSessions.DetectorSize);
         var image = new float[detectorInput.Length];
-        detectorInput.Write(FaceModels.Image(frame), image);
+        detectorInput.Write(FaceNetSessions.Image(frame), image);
         Assert.Equal(NpyArray.Read(golden + "_image.npy").Data, image);
 
         image.CopyTo(models.Detector.Input(0));
         models.Detector.Run();
-        var faces = new TinyFaceDetectorDecoder(FaceModels.DetectorSize).Decode(models.Detector.Output(0), frame.Width, frame.Height);
+        var faces = new TinyFaceDetectorDecoder(FaceNetSessions.DetectorSize).Decode(models.Detector.Output(0), frame.Width, frame.Height);
         Assert.NotEmpty(faces);
 
         var crop = new float[FaceCropInput.Length];
-        var region = FaceCropInput.Write(FaceModels.Image(frame), faces[0].Box, crop);
+        var region = FaceCropInput.Write(FaceNetSessions.Image(frame), faces[0].Box, crop);
         var cropError = MaxAbsError(crop, NpyArray.Read(golden + "_face0_landmark_crop.npy").Data);
 
         crop.CopyTo(models.Landmarks.Input(0));
         models.Landmarks.Run();
         var landmarks = FaceLandmarks68.Decode(models.Landmarks.Output(0), region, new FacePoint(faces[0].Box.X, faces[0].Box.Y));
-        FaceCropInput.Write(FaceModels.Image(frame), landmarks.AlignedBox(), crop);
+        FaceCropInput.Write(FaceNetSessions.Image(frame), landmarks.AlignedBox(), crop);
         var alignedError = MaxAbsError(crop, NpyArray.Read(golden + "_face0_expression_crop.npy").Data);
 
         output.WriteLine($"{frameName}: {faces.Count} faces, landmark crop max |error| {cropError:E2}, expression crop {alignedError:E2} (grey levels)");

@@ -5,11 +5,10 @@ using EdgeEmotion.Runtime.Golden;
 using EdgeEmotion.Runtime.Packs;
 using EdgeEmotion.Runtime.Preprocessing;
 using EdgeEmotion.Runtime.Streaming;
+using EdgeEmotion.Runtime.Tests.Faces;
 using EdgeEmotion.Tests;
 using OpenCvSharp;
 using Xunit.Abstractions;
-using RuntimeFaceModels = EdgeEmotion.Runtime.Faces.FaceModels;
-using TestFaceModels = EdgeEmotion.Runtime.Tests.Faces.FaceModels;
 
 namespace EdgeEmotion.Runtime.Tests.Preprocessing;
 
@@ -37,7 +36,7 @@ public sealed class LandmarkFaceCropperTests(ITestOutputHelper output) : IDispos
     {
         var spec = VisualSpec(packId);
         Assert.Equal(new FaceRecipeSpec { Detector = FaceDetectors.TinyFaceDetector, Crop = FaceCrops.Aligned }, spec.Face);
-        var framePath = Path.Combine(TestFaceModels.Folder, "golden", "frames", frameName + ".npy");
+        var framePath = Path.Combine(FaceNetSessions.Folder, "golden", "frames", frameName + ".npy");
         using var bgr = Bgr(framePath);
         using var cropper = new LandmarkFaceCropper(spec, OpenModels());
         var destination = new float[3 * spec.Width * spec.Height];
@@ -79,7 +78,7 @@ public sealed class LandmarkFaceCropperTests(ITestOutputHelper output) : IDispos
     public void A_landmark_box_crop_is_face_api_s_padded_square_of_the_landmarks_box()
     {
         var spec = Spec(new FaceRecipeSpec { Detector = FaceDetectors.TinyFaceDetector, Crop = FaceCrops.LandmarkBox });
-        var framePath = Path.Combine(TestFaceModels.Folder, "golden", "frames", "face_000.npy");
+        var framePath = Path.Combine(FaceNetSessions.Folder, "golden", "frames", "face_000.npy");
         using var bgr = Bgr(framePath);
         using var cropper = new LandmarkFaceCropper(spec, OpenModels());
         var destination = new float[3 * 112 * 112];
@@ -100,7 +99,7 @@ public sealed class LandmarkFaceCropperTests(ITestOutputHelper output) : IDispos
     public void A_box_crop_follows_the_detector_s_box()
     {
         var spec = Spec(new FaceRecipeSpec { Detector = FaceDetectors.TinyFaceDetector, Crop = FaceCrops.Box, Margin = 0.1 });
-        using var bgr = Bgr(Path.Combine(TestFaceModels.Folder, "golden", "frames", "face_000.npy"));
+        using var bgr = Bgr(Path.Combine(FaceNetSessions.Folder, "golden", "frames", "face_000.npy"));
         using var cropper = new LandmarkFaceCropper(spec, OpenModels());
         var destination = new float[3 * 112 * 112];
 
@@ -115,7 +114,7 @@ public sealed class LandmarkFaceCropperTests(ITestOutputHelper output) : IDispos
     public void A_face_too_small_turned_away_or_absent_is_refused_with_its_reason_and_nothing_written()
     {
         var spec = Spec(new FaceRecipeSpec { Detector = FaceDetectors.TinyFaceDetector, Crop = FaceCrops.Aligned });
-        using var bgr = Bgr(Path.Combine(TestFaceModels.Folder, "golden", "frames", "face_000.npy"));
+        using var bgr = Bgr(Path.Combine(FaceNetSessions.Folder, "golden", "frames", "face_000.npy"));
         using var black = new Mat(bgr.Rows, bgr.Cols, MatType.CV_8UC3, Scalar.Black);
         var destination = new float[3 * 112 * 112];
 
@@ -151,7 +150,7 @@ public sealed class LandmarkFaceCropperTests(ITestOutputHelper output) : IDispos
         var e = Assert.Throws<ArgumentException>(() => FaceCroppers.Create("p", aligned, null, null));
         Assert.Contains("the face models folder is needed (--face-models, faces.modelsDirectory)", e.Message, StringComparison.Ordinal);
 
-        using (var cropper = FaceCroppers.Create("p", aligned, null, new FaceModelFolder(TestFaceModels.Folder, CpuSessions.Factory())))
+        using (var cropper = FaceCroppers.Create("p", aligned, null, new FaceModelFolder(FaceNetSessions.Folder, CpuSessions.Factory())))
         {
             Assert.IsType<LandmarkFaceCropper>(cropper);
         }
@@ -160,7 +159,7 @@ public sealed class LandmarkFaceCropperTests(ITestOutputHelper output) : IDispos
         Assert.Contains("the face model folder does not exist", missing.Message, StringComparison.Ordinal);
     }
 
-    private static RuntimeFaceModels OpenModels() => RuntimeFaceModels.Open(TestFaceModels.Folder, CpuSessions.Factory(), verifyGoldens: false);
+    private static FaceModels OpenModels() => FaceModels.Open(FaceNetSessions.Folder, CpuSessions.Factory(), verifyGoldens: false);
 
     private static VideoSpec VisualSpec(string packId) =>
         ModelPackLoader.Load(TestPaths.Pack(packId)).Manifest.Streams.Single(b => b.Spec.FaceClip is not null).Spec.FaceClip!;
@@ -170,7 +169,7 @@ public sealed class LandmarkFaceCropperTests(ITestOutputHelper output) : IDispos
     // The committed frames are RGB; the sources deliver BGR.
     private static Mat Bgr(string npyPath)
     {
-        var (pixels, width, height) = TestFaceModels.LoadFrame(npyPath);
+        var (pixels, width, height) = FaceNetSessions.LoadFrame(npyPath);
         using var rgb = Mat.FromPixelData(height, width, MatType.CV_8UC3, pixels);
         var bgr = new Mat();
         Cv2.CvtColor(rgb, bgr, ColorConversionCodes.RGB2BGR);

@@ -7,15 +7,15 @@ using EdgeEmotion.Tests;
 namespace EdgeEmotion.Runtime.Tests.Faces;
 
 /// <summary>
-/// The committed face-api.js models (models/face) opened through the runtime's ModelSession on
-/// the CPU provider, as one stand-in pack (the face models belong to no pack yet).
+/// All four committed face-api.js nets (models/face) as raw CPU sessions for the parity tests
+/// (the runtime's FaceModels opens only the detector and landmarks, for the front end).
 /// </summary>
-internal sealed class FaceModels : IDisposable
+internal sealed class FaceNetSessions : IDisposable
 {
     public const int DetectorSize = 320;
 
     /// <param name="folder">Where the .onnx files are: models/face unless a fresh export is tested.</param>
-    public FaceModels(string? folder = null)
+    public FaceNetSessions(string? folder = null)
     {
         var pack = new ModelPack(folder ?? Folder, new PackManifest
         {
