@@ -25,6 +25,9 @@ import torch
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+sys.path.insert(0, str(HERE.parent / "export"))
+
+import export_packs  # noqa: E402  (fp16_emulation / fp16_tolerance: one rule for every golden's FP16 bound)
 import faceapi_nets as nets  # noqa: E402
 import faceapi_pipeline as pipeline  # noqa: E402
 from tfjs_weights import load_weight_map  # noqa: E402
@@ -130,6 +133,7 @@ def main() -> None:
         np.save(frames_dir / f"{name}.npy", frame)
 
     cases = []
+    fp16_errors: dict[str, dict[str, float]] = {}
 
     def case(model: str, name: str, input_file: str, x: np.ndarray, y: np.ndarray, input_dtype=np.float32) -> None:
         file, input_name, _, output_name = MODELS[model]
@@ -138,6 +142,8 @@ def main() -> None:
             np.save(out / in_path, x.astype(input_dtype))
         np.save(out / out_path, y)
         cases.append({"model": file, "inputs": {input_name: in_path}, "outputs": {output_name: out_path}})
+        fp16_errors.setdefault(file, {})[name] = export_packs.fp16_emulation(
+            model, built[model], [torch.from_numpy(x.astype(np.float32))], [torch.from_numpy(y)])
 
     summary = {}
     for name in GOLDEN_FRAMES:
@@ -162,6 +168,9 @@ def main() -> None:
 
     (golden / "cases.json").write_text(json.dumps({
         "tolerance": 2e-4,
+        # Per model file, the bound an FP16 engine (TensorRT on the device) is held to, sized by
+        # the packs' rule; per model, since a detector logit and a landmark coordinate differ in scale.
+        "fp16Tolerance": {file: export_packs.fp16_tolerance(errors) for file, errors in fp16_errors.items()},
         "detectorInputSize": DETECTOR_SIZE,
         "frames": [f"golden/frames/{n}.npy" for n in FRAMES],
         "cases": cases,

@@ -12,6 +12,9 @@ internal static class TestPaths
     /// <summary>An example pack that <c>make examples</c> builds through the import path (models/examples).</summary>
     public static string ExamplePack(string name) => Path.Combine(RepoRoot, "models", "examples", "packs", name);
 
+    /// <summary>The face models folder (models/face: face-api.js's nets and their goldens).</summary>
+    public static string FaceModels => Path.Combine(RepoRoot, "models", "face");
+
     private static string FindRepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

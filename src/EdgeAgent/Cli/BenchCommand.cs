@@ -107,14 +107,8 @@ internal static class BenchCommand
                 return ExitCodes.Usage;
             }
 
-            string faceModels;
-            try
+            if (!inference.TryBuildFaceModels(result, out var faceModels))
             {
-                faceModels = inference.BuildFaceModels(result);
-            }
-            catch (ArgumentException e)
-            {
-                result.InvocationConfiguration.Error.WriteLine($"error: {e.Message}");
                 return ExitCodes.Usage;
             }
 

@@ -34,7 +34,7 @@ internal sealed class InferenceArguments
         DefaultValueFactory = _ => 0,
     };
 
-    /// <summary><c>--face-models</c>: only verbs that score through the streaming pipeline add it (<see cref="AddFaceModelsTo"/>).</summary>
+    /// <summary><c>--face-models</c>: verbs that score through the streaming pipeline or open a pack's models for the service (warmup, verify, install) add it (<see cref="AddFaceModelsTo"/>).</summary>
     public Option<string> FaceModels { get; } = new("--face-models")
     {
         Description = "The face models folder, for packs whose face recipe uses the tinyFaceDetector (default: models/face beside the executable)",
@@ -74,6 +74,22 @@ internal sealed class InferenceArguments
         }
 
         return folder;
+    }
+
+    /// <summary><see cref="BuildFaceModels"/>, printing the problem to the command's error writer instead of throwing.</summary>
+    public bool TryBuildFaceModels(ParseResult result, [NotNullWhen(true)] out string? folder)
+    {
+        try
+        {
+            folder = BuildFaceModels(result);
+            return true;
+        }
+        catch (ArgumentException e)
+        {
+            result.InvocationConfiguration.Error.WriteLine($"error: {e.Message}");
+            folder = null;
+            return false;
+        }
     }
 
     /// <summary>Builds and validates the options; binds the native library when one is named.</summary>

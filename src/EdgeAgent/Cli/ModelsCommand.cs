@@ -112,17 +112,18 @@ internal static class ModelsCommand
         var inference = new InferenceArguments();
         var command = new Command("verify", "Check a pack's files and hashes, load every model, and compare outputs with the PyTorch goldens") { pack, json };
         inference.AddTo(command);
+        inference.AddFaceModelsTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             var output = result.InvocationConfiguration.Output;
             var dir = result.GetValue(pack)!;
-            if (!inference.TryBuild(result, out var options))
+            if (!inference.TryBuild(result, out var options) || !inference.TryBuildFaceModels(result, out var faceModels))
             {
                 return ExitCodes.Usage;
             }
 
             using var loggerFactory = inference.CreateLoggerFactory(result);
-            var warmup = new EngineWarmup(new ModelSessionFactory(options, loggerFactory.CreateLogger<ModelSessionFactory>()), loggerFactory);
+            var warmup = new EngineWarmup(new ModelSessionFactory(options, loggerFactory.CreateLogger<ModelSessionFactory>()), loggerFactory, faceModels);
             var report = await Task.Run(() => Verify(dir, warmup, cancellationToken), cancellationToken);
             if (result.GetValue(json))
             {
@@ -145,11 +146,12 @@ internal static class ModelsCommand
         try
         {
             pack = ModelPackLoader.Load(dir);
-            using var sessions = warmup.Open(pack, progress: null, cancellationToken);
-            var results = GoldenSelfTest.Run(sessions, cancellationToken);
+            using var warmed = warmup.Open(pack, progress: null, cancellationToken);
+            // The face models ran their goldens as they opened (a failure throws); they are listed after the pack's.
+            var results = GoldenSelfTest.Run(warmed.Sessions, cancellationToken).Concat(warmed.Faces?.Goldens ?? []);
             var models = results
                 .Select(r => new ModelReport(r.Model, r.File, r.Provider, r.Precision, double.IsFinite(r.MaxAbsError) ? r.MaxAbsError : null,
-                    r.Tolerance, r.Passed, r.Problem, sessions[r.Model].Engine?.StateName))
+                    r.Tolerance, r.Passed, r.Problem, warmed[r.Model].Engine?.StateName))
                 .ToList();
             return new VerifyReport(pack.Directory, pack.Id, pack.Manifest.Version, pack.Manifest.Task,
                 models.Count > 0 && models.All(m => m.Passed), pack.Manifest.Files.Count, models, null, PackLayoutReport.Of(pack.Manifest));

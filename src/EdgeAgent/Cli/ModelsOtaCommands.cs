@@ -96,15 +96,16 @@ internal static class ModelsOtaCommands
         var inference = new InferenceArguments();
         var command = new Command("install", "Verify, self-test and atomically activate a signed bundle") { bundle, stateDir, trustedKeys, allowDowngrade, json };
         inference.AddTo(command);
+        inference.AddFaceModelsTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
-            if (!inference.TryBuild(result, out var options))
+            if (!inference.TryBuild(result, out var options) || !inference.TryBuildFaceModels(result, out var faceModels))
             {
                 return ExitCodes.Usage;
             }
 
             using var loggerFactory = inference.CreateLoggerFactory(result);
-            var warmup = new EngineWarmup(new ModelSessionFactory(options, loggerFactory.CreateLogger<ModelSessionFactory>()), loggerFactory);
+            var warmup = new EngineWarmup(new ModelSessionFactory(options, loggerFactory.CreateLogger<ModelSessionFactory>()), loggerFactory, faceModels);
             var store = new PackStore(result.GetValue(stateDir)!);
             InstallReport report;
             try

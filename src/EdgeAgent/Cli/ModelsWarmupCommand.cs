@@ -11,7 +11,8 @@ namespace EdgeEmotion.EdgeAgent.Cli;
 /// <summary>
 /// <c>edgeemo models warmup</c>: opens every model of a pack on the configured providers so that
 /// TensorRT builds its engines now (minutes each on a Jetson) rather than at the service's start,
-/// printing progress per model, then removes stale engine cache folders.
+/// printing progress per model, then removes stale engine cache folders. A pack whose face recipe
+/// uses the trained detector warms the agent's face models too.
 /// </summary>
 internal static class ModelsWarmupCommand
 {
@@ -28,9 +29,10 @@ internal static class ModelsWarmupCommand
             pack, json, stateDir,
         };
         inference.AddTo(command);
+        inference.AddFaceModelsTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
-            if (!inference.TryBuild(result, out var options))
+            if (!inference.TryBuild(result, out var options) || !inference.TryBuildFaceModels(result, out var faceModels))
             {
                 return ExitCodes.Usage;
             }
@@ -38,7 +40,7 @@ internal static class ModelsWarmupCommand
             var asJson = result.GetValue(json);
             var output = result.InvocationConfiguration.Output;
             using var loggerFactory = inference.CreateLoggerFactory(result);
-            var warmup = new EngineWarmup(new ModelSessionFactory(options, loggerFactory.CreateLogger<ModelSessionFactory>()), loggerFactory);
+            var warmup = new EngineWarmup(new ModelSessionFactory(options, loggerFactory.CreateLogger<ModelSessionFactory>()), loggerFactory, faceModels);
             var store = result.GetValue(stateDir) is { } state ? new PackStore(state) : null;
             var progress = new ConsoleWarmupProgress(asJson ? result.InvocationConfiguration.Error : output);
             var report = await Task.Run(() => Warm(result.GetValue(pack)!, warmup, store, progress, cancellationToken), cancellationToken);
@@ -64,9 +66,9 @@ internal static class ModelsWarmupCommand
         {
             pack = ModelPackLoader.Load(dir);
             List<WarmupModelReport> models;
-            using (var sessions = warmup.Open(pack, progress, cancellationToken))
+            using (var warmed = warmup.Open(pack, progress, cancellationToken))
             {
-                models = sessions.All
+                models = warmed.All
                     .Select((s, i) => new WarmupModelReport(i + 1, s.Name, s.Spec.File, s.Provider.ConfigName(), s.Precision,
                         s.Engine?.StateName, s.Engine?.CacheFolder, Math.Round(s.OpenTime.TotalSeconds, 3)))
                     .ToList();

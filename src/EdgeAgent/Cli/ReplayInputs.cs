@@ -91,14 +91,8 @@ internal sealed class ReplayInputs
                 MaxHold = TimeSpan.FromSeconds(result.GetValue(maxHold)),
             },
         };
-        string faceModels;
-        try
+        if (!inference.TryBuildFaceModels(result, out var faceModels))
         {
-            faceModels = inference.BuildFaceModels(result);
-        }
-        catch (ArgumentException e)
-        {
-            error.WriteLine($"error: {e.Message}");
             return false;
         }
 

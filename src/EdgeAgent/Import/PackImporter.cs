@@ -254,8 +254,8 @@ internal sealed class PackImporter(EngineWarmup warmup)
         try
         {
             var pack = ModelPackLoader.Load(staging);
-            using var sessions = warmup.Open(pack, progress: null, cancellationToken);
-            results = GoldenSelfTest.Run(sessions, cancellationToken);
+            using var warmed = warmup.Open(pack, progress: null, cancellationToken);
+            results = GoldenSelfTest.Run(warmed.Sessions, cancellationToken);
         }
         catch (ModelPackException e)
         {

@@ -275,7 +275,7 @@ internal sealed partial class OtaCoordinator(
                 return;
             }
 
-            var warmup = new EngineWarmup(new ModelSessionFactory(config.Inference, loggers.CreateLogger<ModelSessionFactory>()), loggers);
+            var warmup = new EngineWarmup(new ModelSessionFactory(config.Inference, loggers.CreateLogger<ModelSessionFactory>()), loggers, config.Faces.ModelsDirectory);
             outcome = await new PackInstaller(store, trusted, warmup, allowDowngrade: false).InstallAsync(bundle, cancellationToken);
         }
         catch (OtaException e)

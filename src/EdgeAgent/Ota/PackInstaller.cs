@@ -143,7 +143,8 @@ internal sealed class PackInstaller(
         var report = ModelsCommand.Verify(staging, warmup, cancellationToken);
         if (report.Error is { } error)
         {
-            throw new OtaException(OtaCheck.SelfTest, $"{error.Kind} at {error.Location}: {error.Message}");
+            // The message names the file already (ModelPackException: "<location>: <why>").
+            throw new OtaException(OtaCheck.SelfTest, $"{error.Kind}: {error.Message}");
         }
 
         if (report.Models.FirstOrDefault(m => !m.Passed) is { } failed)

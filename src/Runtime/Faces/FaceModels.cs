@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using EdgeEmotion.Runtime.Golden;
 using EdgeEmotion.Runtime.Inference;
@@ -9,9 +8,10 @@ namespace EdgeEmotion.Runtime.Faces;
 /// <summary>
 /// face-api.js's detector and 68-point landmark net (models/face) opened from their folder on the
 /// backbones' provider chain (<see cref="ModelSessionFactory"/>: TensorRT FP16, CUDA, CPU). The
-/// folder is not a pack: it is opened as a stand-in pack whose file hashes are computed here, so
-/// TensorRT engines are keyed by the files' sha256 like a pack's. On the FP32 providers the
-/// models are checked against the folder's PyTorch goldens (golden/cases.json) before use.
+/// folder is not a pack: it is opened as a stand-in pack (<see cref="FaceModelFiles"/>), so TensorRT
+/// engines are keyed by the files' sha256 like a pack's, and the warm-up, the OTA staging step and
+/// the cache cleaner name the same engines the service opens. The models are checked against the
+/// folder's PyTorch goldens (golden/cases.json) before use, FP16 engines against its fp16Tolerance.
 /// </summary>
 public sealed class FaceModels : IDisposable
 {
@@ -23,14 +23,13 @@ public sealed class FaceModels : IDisposable
     /// <summary>The detector's input side: fixed in the exported file.</summary>
     public const int DetectorSize = 320;
 
-    private FaceModels(string folder, ModelSession detector, ModelSession landmarks, IReadOnlyDictionary<string, string> hashes, int goldenCases, double goldenError)
+    private FaceModels(string folder, ModelSession detector, ModelSession landmarks, IReadOnlyDictionary<string, string> hashes, IReadOnlyList<GoldenResult> goldens)
     {
         Folder = folder;
         Detector = detector;
         Landmarks = landmarks;
         Sha256 = hashes;
-        GoldenCasesChecked = goldenCases;
-        MaxGoldenError = goldenError;
+        Goldens = goldens;
     }
 
     public string Folder { get; }
@@ -41,64 +40,50 @@ public sealed class FaceModels : IDisposable
     /// <summary>The 68-point landmark net (full or tiny): <c>face</c> [1, 3, 112, 112] to <c>landmarks</c> [1, 136].</summary>
     public ModelSession Landmarks { get; }
 
+    /// <summary>Both sessions, in the order they open.</summary>
+    public IEnumerable<ModelSession> All => [Detector, Landmarks];
+
     /// <summary>The sha256 of each file opened.</summary>
     public IReadOnlyDictionary<string, string> Sha256 { get; }
 
-    /// <summary>Golden cases run on open (0 when not checked: asked not to, or FP16).</summary>
-    public int GoldenCasesChecked { get; }
+    /// <summary>Per model, its golden cases run on open (empty when not checked, or FP16 with no fp16Tolerance in the folder).</summary>
+    public IReadOnlyList<GoldenResult> Goldens { get; }
+
+    /// <summary>Golden cases run on open.</summary>
+    public int GoldenCasesChecked => Goldens.Sum(g => g.Cases);
 
     /// <summary>The largest difference from a golden output seen on open.</summary>
-    public double MaxGoldenError { get; }
+    public double MaxGoldenError => Goldens.Select(g => g.MaxAbsError).DefaultIfEmpty(0).Max();
+
+    /// <summary>The model name of the detector in logs, warm-up and verify reports.</summary>
+    public const string DetectorName = "face.detector";
+
+    /// <summary>The model name of the landmark net (full or tiny).</summary>
+    public const string LandmarksName = "face.landmarks";
 
     /// <summary>Opens the models in <paramref name="folder"/>.</summary>
     /// <param name="tinyLandmarks">Use the tiny landmark net (4x smaller, less exact).</param>
-    /// <param name="verifyGoldens">Run the folder's golden cases for the opened models; an FP16 session skips them.</param>
+    /// <param name="verifyGoldens">Run the folder's golden cases for the opened models (FP16 sessions against its fp16Tolerance).</param>
     /// <exception cref="ModelPackException">A file is missing, does not load, has the wrong signature or misses its goldens.</exception>
     /// <exception cref="ExecutionProviderException">No configured provider could run a model.</exception>
     public static FaceModels Open(string folder, ModelSessionFactory factory, bool tinyLandmarks = false, bool verifyGoldens = true)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         ArgumentNullException.ThrowIfNull(factory);
-        folder = Path.GetFullPath(folder);
-        if (!Directory.Exists(folder))
-        {
-            throw new ModelPackException(PackErrorKind.MissingFile, folder, "the face model folder does not exist");
-        }
+        return Open(folder, factory.Open, tinyLandmarks, verifyGoldens);
+    }
 
-        var landmarkFile = tinyLandmarks ? TinyLandmarkFile : LandmarkFile;
-        var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var file in new[] { DetectorFile, landmarkFile })
-        {
-            var path = Path.Combine(folder, file);
-            if (!File.Exists(path))
-            {
-                throw new ModelPackException(PackErrorKind.MissingFile, path, "the face model file is missing (make face-models writes it)");
-            }
-
-            using var stream = File.OpenRead(path);
-            hashes[file] = Convert.ToHexStringLower(SHA256.HashData(stream));
-        }
-
-        var pack = new ModelPack(folder, new PackManifest
-        {
-            SchemaVersion = 1,
-            Id = "face-api",
-            Version = "1.7.15",
-            Task = "faces",
-            Modalities = [],
-            Outputs = [],
-            Golden = new GoldenSpec { Tolerance = 2e-4, Cases = [] },
-            Files = hashes,
-        });
-
+    /// <summary>Opens the models with <paramref name="open"/> (the warm-up's, which reports progress per model).</summary>
+    internal static FaceModels Open(string folder, Func<ModelPack, string, ModelFileSpec, ModelSession> open, bool tinyLandmarks, bool verifyGoldens)
+    {
+        var files = FaceModelFiles.Read(folder, tinyLandmarks);
         ModelSession? detector = null;
         ModelSession? landmarks = null;
         try
         {
-            detector = factory.Open(pack, "face.detector", Spec(DetectorFile, "image", [1, 3, DetectorSize, DetectorSize], "grid", [1, DetectorSize / 32, DetectorSize / 32, 25]));
-            landmarks = factory.Open(pack, "face.landmarks", Spec(landmarkFile, "face", [1, 3, FaceCropInput.Size, FaceCropInput.Size], "landmarks", [1, 2 * FaceLandmarks68.Count]));
-            var (cases, error) = verifyGoldens ? CheckGoldens(folder, detector, landmarks) : (0, 0.0);
-            return new FaceModels(folder, detector, landmarks, hashes, cases, error);
+            detector = open(files.Pack, DetectorName, files.Detector);
+            landmarks = open(files.Pack, LandmarksName, files.Landmarks);
+            var goldens = verifyGoldens ? CheckGoldens(files.Pack.Directory, detector, landmarks) : [];
+            return new FaceModels(files.Pack.Directory, detector, landmarks, files.Pack.Manifest.Files, goldens);
         }
         catch
         {
@@ -114,14 +99,7 @@ public sealed class FaceModels : IDisposable
         Landmarks.Dispose();
     }
 
-    private static ModelFileSpec Spec(string file, string input, long[] inputShape, string output, long[] outputShape) => new()
-    {
-        File = file,
-        Inputs = [new TensorSpec { Name = input, ElementType = "float32", Shape = inputShape }],
-        Outputs = [new TensorSpec { Name = output, ElementType = "float32", Shape = outputShape }],
-    };
-
-    private static (int Cases, double MaxError) CheckGoldens(string folder, params ModelSession[] sessions)
+    private static List<GoldenResult> CheckGoldens(string folder, params ModelSession[] sessions)
     {
         var casesPath = Path.Combine(folder, GoldenCasesFile);
         if (!File.Exists(casesPath))
@@ -129,56 +107,66 @@ public sealed class FaceModels : IDisposable
             throw new ModelPackException(PackErrorKind.MissingFile, casesPath, "the golden cases are missing (pass no golden check to open the models without them)");
         }
 
+        var results = new List<GoldenResult>();
         try
         {
             using var document = JsonDocument.Parse(File.ReadAllText(casesPath));
-            var tolerance = document.RootElement.GetProperty("tolerance").GetDouble();
-            int count = 0;
-            double worst = 0;
-            foreach (var c in document.RootElement.GetProperty("cases").EnumerateArray())
+            var root = document.RootElement;
+            var tolerance = root.GetProperty("tolerance").GetDouble();
+            var fp16Tolerances = root.TryGetProperty("fp16Tolerance", out var fp16) ? fp16 : default;
+            foreach (var session in sessions)
             {
-                var session = sessions.FirstOrDefault(s => s.Spec.File == c.GetProperty("model").GetString());
-                if (session is null || session.ReducedPrecision)
+                // Per file, sized at export from an FP16 emulation. Without one an FP16 engine is not
+                // compared: FP32's bound would fail it for rounding alone.
+                var bound = !session.ReducedPrecision ? tolerance
+                    : fp16Tolerances.ValueKind == JsonValueKind.Object && fp16Tolerances.TryGetProperty(session.Spec.File, out var t) ? t.GetDouble()
+                    : (double?)null;
+                if (bound is not { } limit)
                 {
                     continue;
                 }
 
-                var input = NpyArray.Read(Path.Combine(folder, c.GetProperty("inputs").EnumerateObject().Single().Value.GetString()!));
-                var outputFile = c.GetProperty("outputs").EnumerateObject().Single().Value.GetString()!;
-                var expected = NpyArray.Read(Path.Combine(folder, outputFile));
-                if (input.Data.Length != session.Input(0).Length || expected.Data.Length != session.Output(0).Length)
+                var worst = 0.0;
+                var count = 0;
+                foreach (var c in root.GetProperty("cases").EnumerateArray().Where(c => c.GetProperty("model").GetString() == session.Spec.File))
                 {
-                    throw new ModelPackException(PackErrorKind.ModelSignatureMismatch, outputFile, $"the golden case does not fit {session.Spec.File}'s tensors");
+                    var input = NpyArray.Read(Path.Combine(folder, c.GetProperty("inputs").EnumerateObject().Single().Value.GetString()!));
+                    var outputFile = c.GetProperty("outputs").EnumerateObject().Single().Value.GetString()!;
+                    var expected = NpyArray.Read(Path.Combine(folder, outputFile));
+                    if (input.Data.Length != session.Input(0).Length || expected.Data.Length != session.Output(0).Length)
+                    {
+                        throw new ModelPackException(PackErrorKind.ModelSignatureMismatch, outputFile, $"the golden case does not fit {session.Spec.File}'s tensors");
+                    }
+
+                    input.Data.CopyTo(session.Input(0));
+                    session.Run();
+                    // NaN anywhere counts as infinitely wrong (GoldenSelfTest's rule), so a model that
+                    // outputs NaN, or a golden that holds it, can never pass.
+                    var error = GoldenSelfTest.MaxAbsError(session.Output(0), expected.Data);
+                    if (error > limit)
+                    {
+                        throw new ModelPackException(PackErrorKind.InvalidModel, session.Spec.File,
+                            $"output differs from its golden {outputFile} by {error:G3} ({session.Precision} tolerance {limit:G3})");
+                    }
+
+                    worst = Math.Max(worst, error);
+                    count++;
                 }
 
-                input.Data.CopyTo(session.Input(0));
-                session.Run();
-                var error = MaxAbsError(session.Output(0), expected.Data);
-                if (error > tolerance)
+                if (count == 0)
                 {
-                    throw new ModelPackException(PackErrorKind.InvalidModel, session.Spec.File, $"output differs from its golden {outputFile} by {error:G3} (tolerance {tolerance:G3})");
+                    throw new ModelPackException(PackErrorKind.InvalidValue, casesPath, $"no golden case for {session.Spec.File}: nothing compares it with PyTorch");
                 }
 
-                worst = Math.Max(worst, error);
-                count++;
+                results.Add(new GoldenResult(session.Name, session.Spec.File, session.Provider.ConfigName(), session.Precision, worst, limit,
+                    WorstOutput: session.Spec.Outputs[0].Name) { Cases = count });
             }
 
-            return (count, worst);
+            return results;
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or InvalidDataException or IOException)
         {
             throw new ModelPackException(PackErrorKind.InvalidValue, casesPath, $"the golden cases cannot be read: {e.Message}", e);
         }
-    }
-
-    private static double MaxAbsError(ReadOnlySpan<float> actual, ReadOnlySpan<float> expected)
-    {
-        var max = 0.0;
-        for (var i = 0; i < actual.Length; i++)
-        {
-            max = Math.Max(max, Math.Abs(actual[i] - expected[i]));
-        }
-
-        return max;
     }
 }

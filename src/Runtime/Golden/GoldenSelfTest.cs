@@ -19,6 +19,9 @@ public sealed record GoldenResult(
     string? WorstOutput = null)
 {
     public bool Passed => Problem is null && MaxAbsError <= Tolerance;
+
+    /// <summary>The golden cases behind <see cref="MaxAbsError"/>.</summary>
+    public int Cases { get; init; } = 1;
 }
 
 /// <summary>

@@ -5,7 +5,7 @@ namespace EdgeEmotion.Runtime.Inference;
 
 /// <summary>
 /// Removes TensorRT cache folders that can never be loaded again: engine folders made for another
-/// ONNX Runtime, TensorRT or GPU, or for a model no installed pack has any more, and timing caches
+/// ONNX Runtime, TensorRT or GPU, or for a model no installed pack (nor the face models) has any more, and timing caches
 /// of another TensorRT or GPU. It touches only directories whose names <see cref="EngineCacheKey"/>
 /// makes; other names, files and symlinks in the cache root are left alone.
 /// </summary>
@@ -20,8 +20,13 @@ public sealed partial class EngineCacheCleaner(ILogger<EngineCacheCleaner> logge
     /// either precision. Null when the installed packs are not known: then only folders of another
     /// stack are removed, since a folder of this stack may belong to a pack the caller cannot see.
     /// </param>
+    /// <param name="shared">
+    /// Models that are in no pack but that packs open beside their own: the agent's face models
+    /// (<see cref="Faces.FaceModelFiles.CacheEntries"/>). Their folders for this stack are kept too.
+    /// </param>
     /// <returns>The names of the folders removed.</returns>
-    public IReadOnlyList<string> Clean(string root, string ortVersion, AcceleratorInfo accelerator, IReadOnlyCollection<PackManifest>? installed)
+    public IReadOnlyList<string> Clean(
+        string root, string ortVersion, AcceleratorInfo accelerator, IReadOnlyCollection<PackManifest>? installed, IEnumerable<CachedModel>? shared = null)
     {
         if (!Directory.Exists(root))
         {
@@ -30,7 +35,8 @@ public sealed partial class EngineCacheCleaner(ILogger<EngineCacheCleaner> logge
 
         var stack = EngineCacheKey.StackName(ortVersion, accelerator.TensorRtVersion, accelerator.Gpu);
         var timing = EngineCacheKey.TimingFolderName(accelerator.TensorRtVersion, accelerator.Gpu);
-        HashSet<string>? keep = installed is null ? null : KeptFolders(installed, ortVersion, accelerator);
+        HashSet<string>? keep = installed is null ? null
+            : KeptFolders(installed.SelectMany(CachedModel.Of).Concat(shared ?? []), ortVersion, accelerator);
         var removed = new List<string>();
         foreach (var folder in new DirectoryInfo(root).EnumerateDirectories().OrderBy(d => d.Name, StringComparer.Ordinal))
         {
@@ -44,7 +50,7 @@ public sealed partial class EngineCacheCleaner(ILogger<EngineCacheCleaner> logge
             if (EngineCacheKey.IsEngineFolderName(name))
             {
                 reason = !EngineCacheKey.IsOfStack(name, stack) ? $"built for another ONNX Runtime, TensorRT or GPU (now {stack})"
-                    : keep is not null && !keep.Contains(name) ? "no installed pack has this model, precision and shape"
+                    : keep is not null && !keep.Contains(name) ? "no installed pack or face model has this model, precision and shape"
                     : null;
             }
             else if (EngineCacheKey.IsTimingFolderName(name) && name != timing)
@@ -61,10 +67,9 @@ public sealed partial class EngineCacheCleaner(ILogger<EngineCacheCleaner> logge
         return removed;
     }
 
-    private static HashSet<string> KeptFolders(IEnumerable<PackManifest> installed, string ortVersion, AcceleratorInfo accelerator) =>
-        installed
-            .SelectMany(PackSessions.Models, (manifest, model) => (manifest, model.Spec))
-            .SelectMany(_ => EngineCacheKey.Precisions, (m, precision) => EngineCacheKey.For(m.manifest, m.Spec, ortVersion, accelerator, precision).FolderName)
+    private static HashSet<string> KeptFolders(IEnumerable<CachedModel> models, string ortVersion, AcceleratorInfo accelerator) =>
+        models
+            .SelectMany(_ => EngineCacheKey.Precisions, (m, precision) => EngineCacheKey.For(m.Manifest, m.Spec, ortVersion, accelerator, precision).FolderName)
             .ToHashSet(StringComparer.Ordinal);
 
     private bool TryRemove(DirectoryInfo folder, string reason)

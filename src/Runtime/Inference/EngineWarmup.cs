@@ -1,3 +1,4 @@
+using EdgeEmotion.Runtime.Faces;
 using EdgeEmotion.Runtime.Packs;
 using Microsoft.Extensions.Logging;
 
@@ -26,9 +27,38 @@ public interface IWarmupProgress
 /// <summary>What a cache clean did: the folders removed, or why it did not run.</summary>
 public sealed record EngineCacheCleanup(string Root, IReadOnlyList<string> Removed, string? SkippedBecause);
 
+/// <summary>A pack's models opened by a warm-up, with the agent's face models when its face recipe needs them.</summary>
+public sealed class WarmedPack : IDisposable
+{
+    internal WarmedPack(PackSessions sessions, FaceModels? faces)
+    {
+        Sessions = sessions;
+        Faces = faces;
+    }
+
+    public PackSessions Sessions { get; }
+
+    /// <summary>The face detector and landmark net, opened and checked against their goldens; null when the pack does not use them.</summary>
+    public FaceModels? Faces { get; }
+
+    /// <summary>Every session in the order they opened: the pack's (<see cref="PackSessions.All"/>), then the face models'.</summary>
+    public IEnumerable<ModelSession> All => Faces is null ? Sessions.All : Sessions.All.Concat(Faces.All);
+
+    /// <summary>A pack model's or a face model's session, by its name.</summary>
+    public ModelSession this[string model] => Faces?.All.FirstOrDefault(s => s.Name == model) ?? Sessions[model];
+
+    public void Dispose()
+    {
+        Sessions.Dispose();
+        Faces?.Dispose();
+    }
+}
+
 /// <summary>
 /// Opens every model of a pack on the configured providers, one at a time with progress per
 /// model; on TensorRT that builds each engine into its keyed cache folder or loads it from there.
+/// A pack whose face recipe uses the trained detector also opens the agent's face models
+/// (<see cref="FaceModels"/>: detector and landmarks), so their engines are built at staging too.
 /// `models warmup`, `models verify` and the OTA staging step all open packs through it, so the
 /// engines the staging step builds are the ones the service later finds. Also cleans the cache.
 /// </summary>
@@ -37,10 +67,16 @@ public sealed partial class EngineWarmup
     private readonly ModelSessionFactory factory;
     private readonly EngineCacheCleaner cleaner;
     private readonly ILogger logger;
+    private readonly string? faceModelsDirectory;
 
-    public EngineWarmup(ModelSessionFactory factory, ILoggerFactory loggers)
+    /// <param name="faceModelsDirectory">
+    /// The face models folder the service opens (<c>faces.modelsDirectory</c>, <c>--face-models</c>).
+    /// Null: face models are neither opened nor kept by the cache clean (a pack import's self-test).
+    /// </param>
+    public EngineWarmup(ModelSessionFactory factory, ILoggerFactory loggers, string? faceModelsDirectory = null)
     {
         this.factory = factory;
+        this.faceModelsDirectory = faceModelsDirectory is null ? null : Path.GetFullPath(faceModelsDirectory);
         cleaner = new EngineCacheCleaner(loggers.CreateLogger<EngineCacheCleaner>());
         logger = loggers.CreateLogger<EngineWarmup>();
     }
@@ -48,28 +84,48 @@ public sealed partial class EngineWarmup
     /// <summary>The cache root engines are built under.</summary>
     public string CacheRoot => ProviderOptionsMapping.EngineCacheRoot(factory.Options);
 
-    /// <summary>Opens the pack's models in order (backbones, then fusion).</summary>
-    /// <exception cref="ModelPackException">A model file is bad or disagrees with the manifest.</exception>
+    /// <summary>The face models folder, absolute; null when this warm-up does not open face models.</summary>
+    public string? FaceModelsDirectory => faceModelsDirectory;
+
+    /// <summary>
+    /// Opens the pack's models in order (backbones, imagination, fusion), then, when its face
+    /// recipe uses the trained detector and a face models folder is set, the face detector and
+    /// landmark net, which also run their golden cases.
+    /// </summary>
+    /// <exception cref="ModelPackException">A model file is bad or disagrees with the manifest, or a face model is missing or fails its golden.</exception>
     /// <exception cref="ExecutionProviderException">No configured provider could run a model.</exception>
     /// <exception cref="OperationCanceledException">Cancelled between two models (an engine build itself is not interruptible).</exception>
-    public PackSessions Open(ModelPack pack, IWarmupProgress? progress = null, CancellationToken cancellationToken = default)
+    public WarmedPack Open(ModelPack pack, IWarmupProgress? progress = null, CancellationToken cancellationToken = default)
     {
-        var count = PackSessions.Models(pack.Manifest).Count;
+        var faces = faceModelsDirectory is not null && FaceRecipes.NeedFaceModels(pack.Manifest);
+        var count = PackSessions.Models(pack.Manifest).Count + (faces ? 2 : 0);
         var index = 0;
-        return PackSessions.Open(pack, (name, spec) =>
+        ModelSession OpenOne(ModelPack owner, string name, ModelFileSpec spec)
         {
             cancellationToken.ThrowIfCancellationRequested();
             index++;
-            LogOpening(index, count, name, spec.File, pack.Id);
+            LogOpening(index, count, name, spec.File, owner.Id);
             progress?.Opening(index, count, name, spec.File);
-            var session = factory.Open(pack, name, spec);
+            var session = factory.Open(owner, name, spec);
             var warmed = new ModelWarmup(index, count, name, spec.File, session.Provider, session.Precision, session.Engine, session.OpenTime);
             var provider = session.Provider.ConfigName();
             LogOpened(index, count, name, provider, session.Precision,
                 session.Engine?.StateName ?? "none", session.Engine?.CacheFolder ?? "-", session.OpenTime.TotalSeconds);
             progress?.Opened(warmed);
             return session;
-        });
+        }
+
+        var sessions = PackSessions.Open(pack, (name, spec) => OpenOne(pack, name, spec));
+        try
+        {
+            var faceModels = faces ? FaceModels.Open(faceModelsDirectory!, OpenOne, tinyLandmarks: false, verifyGoldens: true) : null;
+            return new WarmedPack(sessions, faceModels);
+        }
+        catch
+        {
+            sessions.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -77,7 +133,8 @@ public sealed partial class EngineWarmup
     /// TensorRT is configured, offered by the native library and its version is known: otherwise
     /// every folder would look stale. Never throws for the cache's sake: a clean that fails is logged.
     /// </summary>
-    /// <param name="installed">Manifests of every pack still installed, or null when not known (only other stacks are removed then).</param>
+    /// <param name="installed">Manifests of every pack still installed, or null when not known (only other stacks are removed then).
+    /// The engines of the face models in <see cref="FaceModelsDirectory"/> are kept beside theirs.</param>
     public EngineCacheCleanup CleanCache(IReadOnlyCollection<PackManifest>? installed)
     {
         var options = factory.Options;
@@ -95,7 +152,8 @@ public sealed partial class EngineWarmup
 
         try
         {
-            var removed = cleaner.Clean(root, OnnxRuntimeLibrary.Version, factory.Accelerator, installed);
+            var shared = faceModelsDirectory is null ? [] : FaceModelFiles.CacheEntries(faceModelsDirectory);
+            var removed = cleaner.Clean(root, OnnxRuntimeLibrary.Version, factory.Accelerator, installed, shared);
             LogCleaned(root, removed.Count);
             return new EngineCacheCleanup(root, removed, null);
         }

@@ -9,7 +9,7 @@ namespace EdgeEmotion.EdgeAgent.Tests.Cli;
 /// <summary>The face-stage section of <c>edgeemo bench</c>: its plumbing, never its timings.</summary>
 public sealed class BenchFaceStageTests
 {
-    private static readonly string FaceModels = Path.Combine(TestPaths.RepoRoot, "models", "face");
+    private static readonly string FaceModels = TestPaths.FaceModels;
 
     [Theory]
     [InlineData(32)]

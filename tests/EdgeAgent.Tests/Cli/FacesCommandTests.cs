@@ -9,7 +9,7 @@ namespace EdgeEmotion.EdgeAgent.Tests.Cli;
 /// <summary><c>edgeemo faces</c> on the committed media, with annotation, and on bad inputs.</summary>
 public sealed class FacesCommandTests(ITestOutputHelper log) : IDisposable
 {
-    private static readonly string Models = Path.Combine(TestPaths.RepoRoot, "models", "face");
+    private static readonly string Models = TestPaths.FaceModels;
 
     private readonly string folder = Directory.CreateTempSubdirectory("edgeemo-faces-").FullName;
 
@@ -137,7 +137,7 @@ public sealed class FacesCommandTests(ITestOutputHelper log) : IDisposable
         var (noFolder, _, noFolderError) = await CliRunner.RunAsync("faces", "--video", TestMedia.FaceVideo, "--models", Path.Combine(folder, "x"));
 
         Assert.Equal(ExitCodes.Failed, code);
-        Assert.Equal($"error: {Path.Combine(folder, "tiny_face_detector.onnx")}: the face model file is missing (make face-models writes it)", error.Trim());
+        Assert.Equal($"error: {Path.Combine(folder, "tiny_face_detector.onnx")}: the face model file is missing (the agent ships it in models/face; make face-models writes it)", error.Trim());
         Assert.Equal(ExitCodes.Usage, noFolder);
         Assert.Equal($"error: --models folder {Path.Combine(folder, "x")} does not exist", noFolderError.Trim());
     }

@@ -26,8 +26,10 @@ public sealed class ModelsWarmupCommandTests : IDisposable
         Assert.Equal("affect-tiny", root.GetProperty("id").GetString());
         Assert.Equal(Path.Combine(cache, "tensorrt"), root.GetProperty("cacheRoot").GetString());
         var models = root.GetProperty("models").EnumerateArray().ToList();
-        Assert.Equal(["visual", "audio", "fusion"], models.Select(m => m.GetProperty("model").GetString()));
-        Assert.Equal([1, 2, 3], models.Select(m => m.GetProperty("index").GetInt32()));
+        // affect-tiny finds faces with the trained detector: the face models are warmed after the pack's.
+        Assert.Equal(["visual", "audio", "fusion", "face.detector", "face.landmarks"], models.Select(m => m.GetProperty("model").GetString()));
+        Assert.Equal([1, 2, 3, 4, 5], models.Select(m => m.GetProperty("index").GetInt32()));
+        Assert.Equal("tiny_face_detector.onnx", models[3].GetProperty("file").GetString());
         Assert.All(models, m =>
         {
             Assert.Equal("cpu", m.GetProperty("provider").GetString());
@@ -39,8 +41,9 @@ public sealed class ModelsWarmupCommandTests : IDisposable
         Assert.Empty(root.GetProperty("removed").EnumerateArray());
         Assert.Equal("tensorrt is not among the configured providers", root.GetProperty("cleanSkipped").GetString());
         Assert.Equal(JsonValueKind.Null, root.GetProperty("error").ValueKind);
-        Assert.Contains("[1/3] visual (visual_backbone.onnx): opening", error, StringComparison.Ordinal);
-        Assert.Matches(@"\[3/3\] fusion: cpu fp32, \d+\.\d s", error);
+        Assert.Contains("[1/5] visual (visual_backbone.onnx): opening", error, StringComparison.Ordinal);
+        Assert.Matches(@"\[3/5\] fusion: cpu fp32, \d+\.\d s", error);
+        Assert.Matches(@"\[5/5\] face.landmarks: cpu fp32, \d+\.\d s", error);
     }
 
     [Fact]
@@ -50,11 +53,12 @@ public sealed class ModelsWarmupCommandTests : IDisposable
 
         Assert.Equal(ExitCodes.Ok, code);
         var lines = output.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("[1/3] visual (visual_backbone.onnx): opening", lines[0]);
-        Assert.Matches(@"^\[1/3\] visual: cpu fp32, \d+\.\d s$", lines[1]);
-        Assert.Equal("[2/3] eda (eda_backbone.onnx): opening", lines[2]);
+        Assert.Equal("[1/5] visual (visual_backbone.onnx): opening", lines[0]);
+        Assert.Matches(@"^\[1/5\] visual: cpu fp32, \d+\.\d s$", lines[1]);
+        Assert.Equal("[2/5] eda (eda_backbone.onnx): opening", lines[2]);
+        Assert.Equal("[4/5] face.detector (tiny_face_detector.onnx): opening", lines[6]);
         Assert.Contains($"cache {Path.Combine(cache, "tensorrt")}: not cleaned (tensorrt is not among the configured providers)", output, StringComparison.Ordinal);
-        Assert.Matches(@"warmup: ok \(pain-tiny 1\.0\.0, 3 models, \d+\.\d s\)", lines[^1]);
+        Assert.Matches(@"warmup: ok \(pain-tiny 1\.0\.0, 5 models, \d+\.\d s\)", lines[^1]);
     }
 
     [Fact]
@@ -111,6 +115,20 @@ public sealed class ModelsWarmupCommandTests : IDisposable
 
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains("--providers: 'npu' is not an execution provider", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_face_models_folder_without_the_models_fails_the_warmup_and_a_missing_one_is_a_usage_error()
+    {
+        var empty = Directory.CreateDirectory(Path.Combine(cache, "face-models")).FullName;
+
+        var (code, output, _) = await CliRunner.RunAsync("models", "warmup", TestPaths.Pack("affect-tiny"), "--face-models", empty, "--providers", "cpu", "--cache-dir", cache);
+        var (usage, _, error) = await CliRunner.RunAsync("models", "warmup", TestPaths.Pack("affect-tiny"), "--face-models", Path.Combine(empty, "absent"), "--providers", "cpu");
+
+        Assert.Equal(ExitCodes.Failed, code);
+        Assert.Contains($"warmup of affect-tiny: FAILED (MissingFile): {Path.Combine(empty, "tiny_face_detector.onnx")}: the face model file is missing", output, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Usage, usage);
+        Assert.Equal($"error: --face-models: '{Path.Combine(empty, "absent")}' is not a folder", error.Trim());
     }
 
     [Fact]

@@ -211,7 +211,7 @@ public sealed class AgentConfigReaderTests : IDisposable
         Assert.True(File.Exists(Path.Combine(FacesConfig.DefaultModelsDirectory, "tiny_face_detector.onnx")), "the build copies models/face beside the executable");
 
         var models = Directory.CreateDirectory(Path.Combine(folder, "face"));
-        File.Copy(Path.Combine(TestPaths.RepoRoot, "models", "face", "tiny_face_detector.onnx"), Path.Combine(models.FullName, "tiny_face_detector.onnx"));
+        File.Copy(Path.Combine(TestPaths.FaceModels, "tiny_face_detector.onnx"), Path.Combine(models.FullName, "tiny_face_detector.onnx"));
         var config = Good();
         config["faces"] = new JsonObject { ["modelsDirectory"] = "face" };
         Assert.Equal(models.FullName, AgentConfigReader.Read(Write(config)).Faces.ModelsDirectory);

@@ -80,7 +80,7 @@ public sealed class JetsonBundleTests(JetsonBundle bundle) : IDisposable
             .Concat([("deploy/jetson/mender/edgeemo-model", "mender/edgeemo-model"), ("deploy/jetson/sensors-camera.md", "docs/jetson/sensors-camera.md")])
             .Concat(Directory.EnumerateFiles(Path.Combine(TestPaths.RepoRoot, "docs"), "*.md").Select(d => ($"docs/{Path.GetFileName(d)}", $"docs/{Path.GetFileName(d)}")))
             .Concat(Directory.EnumerateFiles(TestPaths.Pack("affect-tiny")).Select(p => ($"models/packs/affect-tiny/{Path.GetFileName(p)}", $"packs/affect-tiny/{Path.GetFileName(p)}")))
-            .Concat(Directory.EnumerateFiles(Path.Combine(TestPaths.RepoRoot, "models", "face"), "*.onnx").Select(p => ($"models/face/{Path.GetFileName(p)}", $"bin/models/face/{Path.GetFileName(p)}")));
+            .Concat(Directory.EnumerateFiles(TestPaths.FaceModels, "*.onnx").Select(p => ($"models/face/{Path.GetFileName(p)}", $"bin/models/face/{Path.GetFileName(p)}")));
         foreach (var (source, inBundle) in sources)
         {
             Assert.True(

@@ -42,10 +42,11 @@ internal sealed class OtaWorkspace : IDisposable
 
     public PackStore Store => new(State);
 
-    /// <summary>What <c>models install --providers cpu</c> opens packs with.</summary>
+    /// <summary>What <c>models install --providers cpu</c> opens packs with: the pack's models and the repository's face models.</summary>
     public static EngineWarmup CpuWarmup() => new(
         new ModelSessionFactory(new InferenceOptions { Providers = [ExecutionProviderKind.Cpu] }, NullLogger<ModelSessionFactory>.Instance),
-        NullLoggerFactory.Instance);
+        NullLoggerFactory.Instance,
+        TestPaths.FaceModels);
 
     /// <summary>A copy of affect-tiny whose manifest says <paramref name="version"/>; <paramref name="damage"/> may alter it first.</summary>
     public string MakePack(string version, Action<PackCopy>? damage = null)

@@ -25,7 +25,9 @@ public sealed class PackInstallTests : IDisposable
 
         Assert.Equal(0, code);
         Assert.True(report.GetProperty("ok").GetBoolean());
-        Assert.Equal(["visual", "audio", "fusion"], report.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("model").GetString()));
+        // affect-tiny finds faces with the trained detector: the staging step opens (on TensorRT: builds) the face models too.
+        Assert.Equal(["visual", "audio", "fusion", "face.detector", "face.landmarks"],
+            report.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("model").GetString()));
         Assert.Equal("1.0.1", ws.ActiveVersion());
         Assert.Equal("1.0.0", ws.PreviousVersion());
         Assert.Empty(Directory.EnumerateDirectories(ws.Store.PacksDirectory, ".staging-*"));
@@ -293,12 +295,24 @@ public sealed class PackInstallTests : IDisposable
         Assert.DoesNotContain("   at ", verify.Output + verify.Error + list.Output + list.Error, StringComparison.Ordinal);
     }
 
-    private async Task AssertRefusedAsync(string bundle, string check, string detail)
+    [Fact]
+    public async Task A_pack_whose_face_models_are_missing_on_the_device_is_refused_at_staging()
+    {
+        // The service could not open the pack's front end; refusing here keeps the active pack
+        // instead of switching and failing the health gate.
+        await ws.InstallOkAsync("1.0.0");
+        var noModels = Directory.CreateDirectory(Path.Combine(ws.Root, "face-models-empty")).FullName;
+
+        await AssertRefusedAsync(await ws.BundleVersionAsync("1.0.1"), "self-test",
+            $"MissingFile: {Path.Combine(noModels, "tiny_face_detector.onnx")}: the face model file is missing", "--face-models", noModels);
+    }
+
+    private async Task AssertRefusedAsync(string bundle, string check, string detail, params string[] extra)
     {
         var activeBefore = ws.Store.Target(PackStore.ActiveLink);
         var versionBefore = ws.ActiveVersion();
 
-        var (code, report) = await ws.InstallAsync(bundle);
+        var (code, report) = await ws.InstallAsync(bundle, extra);
 
         Assert.Equal(1, code);
         Assert.False(report.GetProperty("ok").GetBoolean());

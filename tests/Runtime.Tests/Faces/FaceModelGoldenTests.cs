@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EdgeEmotion.Runtime.Faces;
 using EdgeEmotion.Runtime.Golden;
+using EdgeEmotion.Tests;
 using Xunit.Abstractions;
 
 namespace EdgeEmotion.Runtime.Tests.Faces;
@@ -67,6 +68,41 @@ public sealed class FaceModelGoldenTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"{frameName}: {faces.Count} faces, landmark crop max |error| {cropError:E2}, expression crop {alignedError:E2} (grey levels)");
         Assert.True(cropError <= 1e-3, $"landmark crop differs by {cropError}");
         Assert.True(alignedError <= 1e-3, $"expression crop differs by {alignedError}");
+    }
+
+    [Fact]
+    public void A_golden_holding_NaN_fails_the_open_instead_of_passing()
+    {
+        // |x - NaN| is NaN, and NaN > tolerance is false: the open's check used to pass it.
+        using var copy = PackCopy.Of(FaceNetSessions.Folder);
+        using var cases = JsonDocument.Parse(File.ReadAllText(copy.PathOf(FaceModels.GoldenCasesFile)));
+        var landmarkCase = cases.RootElement.GetProperty("cases").EnumerateArray().First(c => c.GetProperty("model").GetString() == FaceModels.LandmarkFile);
+        var golden = copy.PathOf(landmarkCase.GetProperty("outputs").EnumerateObject().Single().Value.GetString()!);
+        var bytes = File.ReadAllBytes(golden);
+        var dataStart = 10 + BitConverter.ToUInt16(bytes, 8); // .npy v1: magic, version, header length, header
+        BitConverter.TryWriteBytes(bytes.AsSpan(dataStart), float.NaN);
+        File.WriteAllBytes(golden, bytes);
+
+        var e = Assert.Throws<EdgeEmotion.Runtime.Packs.ModelPackException>(() => FaceModels.Open(copy.Directory, CpuSessions.Factory()));
+
+        Assert.Equal(EdgeEmotion.Runtime.Packs.PackErrorKind.InvalidModel, e.Kind);
+        Assert.Equal(FaceModels.LandmarkFile, e.Location);
+        Assert.Contains("output differs from its golden", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_face_model_has_an_fp16_bound_for_tensorrt_at_least_its_fp32_one()
+    {
+        // Without one an FP16 engine on the device would open unchecked (FaceModels skips it).
+        using var cases = JsonDocument.Parse(File.ReadAllText(Path.Combine(FaceNetSessions.Folder, FaceModels.GoldenCasesFile)));
+        var tolerance = cases.RootElement.GetProperty("tolerance").GetDouble();
+        var fp16 = cases.RootElement.GetProperty("fp16Tolerance");
+
+        foreach (var model in Directory.EnumerateFiles(FaceNetSessions.Folder, "*.onnx").Select(Path.GetFileName))
+        {
+            Assert.True(fp16.TryGetProperty(model!, out var bound), $"{model} has no fp16Tolerance");
+            Assert.InRange(bound.GetDouble(), tolerance, 1.0);
+        }
     }
 
     public void Dispose() => models.Dispose();

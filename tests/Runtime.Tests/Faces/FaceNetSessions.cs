@@ -35,7 +35,7 @@ internal sealed class FaceNetSessions : IDisposable
         Expressions = Open(factory, pack, "face_expression.onnx", "face", [1, 3, 112, 112], "probabilities", [1, 7]);
     }
 
-    public static string Folder => Path.Combine(TestPaths.RepoRoot, "models", "face");
+    public static string Folder => TestPaths.FaceModels;
 
     public static IEnumerable<string> Frames => Directory.GetFiles(Path.Combine(Folder, "golden", "frames"), "*.npy").Order(StringComparer.Ordinal);
 

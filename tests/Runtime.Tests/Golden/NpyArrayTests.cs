@@ -93,7 +93,7 @@ public sealed class NpyArrayTests
     [Fact]
     public void Reads_the_committed_face_frames()
     {
-        var frame = NpyArray.Read(Path.Combine(TestPaths.RepoRoot, "models", "face", "golden", "frames", "face_000.npy"));
+        var frame = NpyArray.Read(Path.Combine(TestPaths.FaceModels, "golden", "frames", "face_000.npy"));
 
         Assert.Equal([240L, 320L, 3L], frame.Shape);
         Assert.InRange(frame.Data.Max(), 200f, 255f);

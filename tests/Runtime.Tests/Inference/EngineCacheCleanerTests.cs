@@ -1,3 +1,4 @@
+using EdgeEmotion.Runtime.Faces;
 using EdgeEmotion.Runtime.Inference;
 using EdgeEmotion.Runtime.Packs;
 using EdgeEmotion.Tests;
@@ -37,9 +38,39 @@ public sealed class EngineCacheCleanerTests : IDisposable
         Assert.All(stale, gone => Assert.False(Directory.Exists(Path.Combine(root, gone)), $"{gone} is still there"));
         Assert.Equal(stale.Count, log.Entries.Count(e => e.Message.StartsWith("Removed TensorRT cache folder", StringComparison.Ordinal)));
         Assert.Contains(log.Entries, e => e.Message.Contains(painFp16[0], StringComparison.Ordinal)
-            && e.Message.Contains("no installed pack has this model", StringComparison.Ordinal));
+            && e.Message.Contains("no installed pack or face model has this model", StringComparison.Ordinal));
         Assert.Contains(log.Entries, e => e.Message.Contains(oldOrt[0], StringComparison.Ordinal)
             && e.Message.Contains("another ONNX Runtime, TensorRT or GPU", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Keeps_the_face_models_engines_and_removes_those_of_face_models_the_agent_no_longer_ships()
+    {
+        // The face models are in no pack: before they were passed in, every clean after a warm-up
+        // or an install removed their engines, and the service rebuilt them (minutes) at each start.
+        var faceModels = FaceModelFiles.CacheEntries(TestPaths.FaceModels);
+        Assert.Equal(["tiny_face_detector.onnx", "face_landmark_68.onnx", "face_landmark_68_tiny.onnx"], faceModels.Select(m => m.Spec.File));
+        var current = faceModels.SelectMany(m => EngineCacheKey.Precisions, (m, precision) =>
+            MakeFolder(EngineCacheKey.For(m.Manifest, m.Spec, Ort, Orin, precision).FolderName, "edgeemo_1_0_sm87.engine")).ToList();
+        var detector = faceModels[0];
+        var replaced = detector.Manifest with { Files = new Dictionary<string, string> { [detector.Spec.File] = new string('0', 64) } };
+        var old = MakeFolder(EngineCacheKey.For(replaced, detector.Spec, Ort, Orin, "fp16").FolderName, "edgeemo_1_0_sm87.engine");
+        var affectFp16 = EngineFolders(affect, Ort, Orin, "fp16");
+
+        var removed = Cleaner().Clean(root, Ort, Orin, [affect], faceModels);
+
+        Assert.Equal([old], removed);
+        Assert.All(current.Concat(affectFp16), kept => Assert.True(Directory.Exists(Path.Combine(root, kept)), $"{kept} was removed"));
+    }
+
+    [Fact]
+    public void A_face_models_folder_that_cannot_be_read_keeps_nothing_of_it_and_does_not_throw()
+    {
+        Assert.Empty(FaceModelFiles.CacheEntries(Path.Combine(root, "no-such-folder")));
+        var onlyDetector = Directory.CreateDirectory(Path.Combine(root, "detector-only")).FullName;
+        File.Copy(Path.Combine(TestPaths.FaceModels, "tiny_face_detector.onnx"), Path.Combine(onlyDetector, "tiny_face_detector.onnx"));
+
+        Assert.Empty(FaceModelFiles.CacheEntries(onlyDetector)); // a detector without a landmark net is no front end
     }
 
     [Fact]

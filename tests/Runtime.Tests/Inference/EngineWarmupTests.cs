@@ -38,6 +38,65 @@ public sealed class EngineWarmupTests : IDisposable
     }
 
     [Fact]
+    public void A_pack_that_finds_faces_with_the_trained_detector_warms_the_face_models_after_its_own()
+    {
+        // pain-tiny's face recipe is {tinyFaceDetector, aligned}: the service opens the face
+        // detector and landmark net beside the pack, so staging builds their engines too.
+        var pack = ModelPackLoader.Load(TestPaths.Pack("pain-tiny"));
+        var progress = new RecordingProgress();
+
+        using var warmed = Warmup(TestPaths.FaceModels, ExecutionProviderKind.Cpu).Open(pack, progress);
+
+        Assert.Equal(
+            ["opening 1/5 visual visual_backbone.onnx", "opened 1/5 visual", "opening 2/5 eda eda_backbone.onnx", "opened 2/5 eda",
+             "opening 3/5 fusion fusion.onnx", "opened 3/5 fusion",
+             "opening 4/5 face.detector tiny_face_detector.onnx", "opened 4/5 face.detector",
+             "opening 5/5 face.landmarks face_landmark_68.onnx", "opened 5/5 face.landmarks"],
+            progress.Events);
+        Assert.NotNull(warmed.Faces);
+        Assert.Equal(warmed.All.Select(s => s.Name), progress.Ready.Select(m => m.Model));
+        Assert.Same(warmed.Faces.Detector, warmed["face.detector"]);
+        Assert.Same(warmed.Sessions["eda"], warmed["eda"]);
+        // Opening them ran their goldens, one result per model (three frames each).
+        Assert.Equal(["face.detector", "face.landmarks"], warmed.Faces.Goldens.Select(g => g.Model));
+        Assert.All(warmed.Faces.Goldens, g =>
+        {
+            Assert.True(g.Passed, $"{g.Model}: {g.MaxAbsError} > {g.Tolerance}");
+            Assert.Equal(3, g.Cases);
+            Assert.Equal("fp32", g.Precision);
+        });
+        Assert.Contains(logs.Messages, m => m.StartsWith("Warm-up 4/5: opening model face.detector (tiny_face_detector.onnx) of pack face-api", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_pack_without_the_trained_detector_or_a_warmup_without_the_folder_opens_no_face_models()
+    {
+        var haar = ModelPackLoader.Load(TestPaths.ExamplePack("per_clip_visual"));
+        var trained = ModelPackLoader.Load(TestPaths.Pack("pain-tiny"));
+
+        using var noRecipe = Warmup(TestPaths.FaceModels, ExecutionProviderKind.Cpu).Open(haar);
+        using var noFolder = Warmup(ExecutionProviderKind.Cpu).Open(trained);
+
+        Assert.Null(noRecipe.Faces);
+        Assert.Equal(noRecipe.Sessions.All, noRecipe.All);
+        Assert.Null(noFolder.Faces);
+        Assert.Equal(3, noFolder.All.Count());
+    }
+
+    [Fact]
+    public void A_face_models_folder_without_the_detector_fails_the_warmup_naming_the_file_and_closes_the_pack()
+    {
+        var empty = Directory.CreateDirectory(Path.Combine(cache, "face-models")).FullName;
+        var progress = new RecordingProgress();
+
+        var e = Assert.Throws<ModelPackException>(() => Warmup(empty, ExecutionProviderKind.Cpu).Open(ModelPackLoader.Load(TestPaths.Pack("pain-tiny")), progress));
+
+        Assert.Equal(PackErrorKind.MissingFile, e.Kind);
+        Assert.Equal(Path.Combine(empty, "tiny_face_detector.onnx"), e.Location);
+        Assert.Equal(3, progress.Ready.Count); // the pack's models opened (and were closed) before
+    }
+
+    [Fact]
     public void A_cancelled_warmup_stops_before_the_next_model_and_closes_what_opened()
     {
         var pack = ModelPackLoader.Load(TestPaths.Pack("affect-tiny"));
@@ -136,11 +195,13 @@ public sealed class EngineWarmupTests : IDisposable
         }
     }
 
-    private EngineWarmup Warmup(params ExecutionProviderKind[] providers)
+    private EngineWarmup Warmup(params ExecutionProviderKind[] providers) => Warmup(null, providers);
+
+    private EngineWarmup Warmup(string? faceModels, params ExecutionProviderKind[] providers)
     {
         var options = CpuSessions.Options(providers);
         options.CacheDirectory = cache;
-        return new EngineWarmup(CpuSessions.Factory(options), logs);
+        return new EngineWarmup(CpuSessions.Factory(options), logs, faceModels);
     }
 
     private string StaleEngineFolder()

@@ -21,7 +21,7 @@ internal sealed class PipelineHarness : IDisposable
     {
         Sessions = sessions;
         Pipeline = new StreamingPipeline(Sessions, options ?? new StreamingOptions(), NullLogger<StreamingPipeline>.Instance, edaInputSampleRate: 32,
-            faceModels: new FaceModelFolder(Path.Combine(TestPaths.RepoRoot, "models", "face"), CpuSessions.Factory()));
+            faceModels: new FaceModelFolder(TestPaths.FaceModels, CpuSessions.Factory()));
     }
 
     public PackSessions Sessions { get; }
