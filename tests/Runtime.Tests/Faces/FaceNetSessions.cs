@@ -17,22 +17,19 @@ internal sealed class FaceNetSessions : IDisposable
     /// <param name="folder">Where the .onnx files are: models/face unless a fresh export is tested.</param>
     public FaceNetSessions(string? folder = null)
     {
-        var pack = new ModelPack(folder ?? Folder, new PackManifest
-        {
-            SchemaVersion = 1,
-            Id = "face-api",
-            Version = "1.7.15",
-            Task = "faces",
-            Modalities = [],
-            Outputs = [],
-            Golden = new GoldenSpec { Tolerance = 1e-4, Cases = [] },
-            Files = new Dictionary<string, string>(),
-        });
+        // The runtime's description of the folder (FaceModelFiles), plus the expression net it does not open.
+        var full = FaceModelFiles.Read(folder ?? Folder);
+        var tiny = FaceModelFiles.Read(folder ?? Folder, tinyLandmarks: true);
         var factory = CpuSessions.Factory();
-        Detector = Open(factory, pack, "tiny_face_detector.onnx", "image", [1, 3, DetectorSize, DetectorSize], "grid", [1, DetectorSize / 32, DetectorSize / 32, 25]);
-        Landmarks = Open(factory, pack, "face_landmark_68.onnx", "face", [1, 3, 112, 112], "landmarks", [1, 136]);
-        LandmarksTiny = Open(factory, pack, "face_landmark_68_tiny.onnx", "face", [1, 3, 112, 112], "landmarks", [1, 136]);
-        Expressions = Open(factory, pack, "face_expression.onnx", "face", [1, 3, 112, 112], "probabilities", [1, 7]);
+        Detector = factory.Open(full.Pack, "tiny_face_detector", full.Detector);
+        Landmarks = factory.Open(full.Pack, "face_landmark_68", full.Landmarks);
+        LandmarksTiny = factory.Open(tiny.Pack, "face_landmark_68_tiny", tiny.Landmarks);
+        Expressions = factory.Open(full.Pack, "face_expression", new ModelFileSpec
+        {
+            File = "face_expression.onnx",
+            Inputs = [new TensorSpec { Name = "face", ElementType = "float32", Shape = [1, 3, 112, 112] }],
+            Outputs = [new TensorSpec { Name = "probabilities", ElementType = "float32", Shape = [1, 7] }],
+        });
     }
 
     public static string Folder => TestPaths.FaceModels;
@@ -67,12 +64,4 @@ internal sealed class FaceNetSessions : IDisposable
         LandmarksTiny.Dispose();
         Expressions.Dispose();
     }
-
-    private static ModelSession Open(ModelSessionFactory factory, ModelPack pack, string file, string input, long[] inputShape, string output, long[] outputShape) =>
-        factory.Open(pack, Path.GetFileNameWithoutExtension(file), new ModelFileSpec
-        {
-            File = file,
-            Inputs = [new TensorSpec { Name = input, ElementType = "float32", Shape = inputShape }],
-            Outputs = [new TensorSpec { Name = output, ElementType = "float32", Shape = outputShape }],
-        });
 }
