@@ -132,7 +132,9 @@ public static class AgentConfigReader
             var models = config.Faces.ModelsDirectory;
             Require(Directory.Exists(models), "faces.modelsDirectory",
                 $"'{models}' is not a folder; pack {pack.Id} finds faces with the {FaceDetectors.TinyFaceDetector} (models/face of the bundle)");
+            // Both nets the front end opens: a folder with the detector alone would pass here and stop the service at start.
             RequireFile(Path.Combine(models, FaceModels.DetectorFile), "faces.modelsDirectory");
+            RequireFile(Path.Combine(models, FaceModels.LandmarkFile), "faces.modelsDirectory");
         }
 
         foreach (var (kind, source) in new[] { ("visual", config.Sources.Visual), ("audio", config.Sources.Audio), ("eda", config.Sources.Eda) })

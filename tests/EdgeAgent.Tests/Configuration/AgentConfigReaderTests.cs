@@ -211,7 +211,11 @@ public sealed class AgentConfigReaderTests : IDisposable
         Assert.True(File.Exists(Path.Combine(FacesConfig.DefaultModelsDirectory, "tiny_face_detector.onnx")), "the build copies models/face beside the executable");
 
         var models = Directory.CreateDirectory(Path.Combine(folder, "face"));
-        File.Copy(Path.Combine(TestPaths.FaceModels, "tiny_face_detector.onnx"), Path.Combine(models.FullName, "tiny_face_detector.onnx"));
+        foreach (var file in new[] { "tiny_face_detector.onnx", "face_landmark_68.onnx" })
+        {
+            File.Copy(Path.Combine(TestPaths.FaceModels, file), Path.Combine(models.FullName, file));
+        }
+
         var config = Good();
         config["faces"] = new JsonObject { ["modelsDirectory"] = "face" };
         Assert.Equal(models.FullName, AgentConfigReader.Read(Write(config)).Faces.ModelsDirectory);
@@ -227,5 +231,11 @@ public sealed class AgentConfigReaderTests : IDisposable
         Directory.CreateDirectory(Path.Combine(folder, "empty"));
         message = Fails(c => c["faces"] = new JsonObject { ["modelsDirectory"] = Path.Combine(folder, "empty") });
         Assert.Contains("tiny_face_detector.onnx' does not exist", message, StringComparison.Ordinal);
+
+        // The detector alone is no front end: the landmark net is checked too, before the service starts.
+        var detectorOnly = Directory.CreateDirectory(Path.Combine(folder, "detector-only")).FullName;
+        File.Copy(Path.Combine(TestPaths.FaceModels, "tiny_face_detector.onnx"), Path.Combine(detectorOnly, "tiny_face_detector.onnx"));
+        message = Fails(c => c["faces"] = new JsonObject { ["modelsDirectory"] = detectorOnly });
+        Assert.Contains("face_landmark_68.onnx' does not exist", message, StringComparison.Ordinal);
     }
 }
