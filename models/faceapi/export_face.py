@@ -42,6 +42,37 @@ DETECTOR_SIZE = 320
 FRAME_WIDTH, FRAME_HEIGHT = 320, 240
 OPENCV_DOC = Path("/usr/share/doc/opencv-doc/opencv4/html")
 
+# Public-domain portraits of real people shipped in Debian packages that this machine need not
+# have installed: (package, path inside it). `debian_file` takes an installed copy, else fetches
+# the package with `apt-get download` (no root) and extracts the one file.
+DEBIAN_STILLS = {
+    # NASA portrait of astronaut Eileen Collins, smiling; skimage.data.astronaut's docstring:
+    # "No known copyright restrictions, released into the public domain."
+    "astronaut": ("python3-skimage", "/usr/lib/python3/dist-packages/skimage/data/astronaut.png"),
+    # US Navy portrait of Rear Admiral Grace Hopper (a US-government work), neutral; shipped as
+    # matplotlib's sample data (file comment: commons.wikimedia.org/wiki/File:Grace_Hopper.jpg).
+    "hopper": ("python-matplotlib-data", "/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg"),
+}
+DEBIAN_CACHE = REPO / "build" / "debian-stills"
+
+
+def debian_file(package: str, path: str) -> Path:
+    installed = Path(path)
+    if installed.is_file():
+        return installed
+    extracted = DEBIAN_CACHE / package / path.lstrip("/")
+    if not extracted.is_file():
+        DEBIAN_CACHE.mkdir(parents=True, exist_ok=True)
+        for old in DEBIAN_CACHE.glob(f"{package}_*.deb"):
+            old.unlink()
+        subprocess.run(["apt-get", "download", "-q", package], cwd=DEBIAN_CACHE, check=True)
+        deb = next(DEBIAN_CACHE.glob(f"{package}_*.deb"))
+        subprocess.run(["dpkg-deb", "-x", str(deb), str(DEBIAN_CACHE / package)], check=True)
+    if not extracted.is_file():
+        sys.exit(f"export_face: {package} does not ship {path}")
+    return extracted
+
+
 # name -> (source, ffmpeg filter to a 320x240 frame, or "null" to keep a 320x320 photo as it is);
 # frames are uint8 RGB [height, width, 3].
 FRAMES = {
@@ -55,6 +86,9 @@ FRAMES = {
     "people4": (OPENCV_DOC / "facereg.jpg", "scale=240:240:flags=bilinear,pad=320:240:40:0"),
     # the Mona Lisa (a public-domain painting) from OpenCV's face-detection sample screenshot
     "monalisa": (OPENCV_DOC / "julia_facedetect_sample.jpg", "crop=520:390:0:40,scale=320:240:flags=bilinear"),
+    # two real people's portraits (DEBIAN_STILLS), scaled to the frame height and padded
+    "astronaut": (lambda: debian_file(*DEBIAN_STILLS["astronaut"]), "scale=240:240:flags=bilinear,pad=320:240:40:0"),
+    "hopper": (lambda: debian_file(*DEBIAN_STILLS["hopper"]), "scale=204:240:flags=bilinear,pad=320:240:58:0"),
 }
 # Frames whose detector grid and first face's crops become goldens (inputs are committed).
 GOLDEN_FRAMES = ("face_000", "people4", "monalisa")
@@ -128,7 +162,7 @@ def main() -> None:
         export(built[key], out / file, input_name, shape, output_name)
         print(f"export_face: {file} {(out / file).stat().st_size / 1e6:.2f} MB")
 
-    frames = {name: decode_frame(src, vf) for name, (src, vf) in FRAMES.items()}
+    frames = {name: decode_frame(src() if callable(src) else src, vf) for name, (src, vf) in FRAMES.items()}
     for name, frame in frames.items():
         np.save(frames_dir / f"{name}.npy", frame)
 
