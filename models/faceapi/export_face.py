@@ -147,6 +147,9 @@ def run(net: torch.nn.Module, x: np.ndarray) -> np.ndarray:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO / "models" / "face")
+    parser.add_argument("--reuse-stills", type=Path, metavar="FRAMES_DIR",
+                        help="take the DEBIAN_STILLS frames from FRAMES_DIR/<name>.npy (the committed ones) instead "
+                             "of fetching their packages: for the re-export test, which needs no network")
     args = parser.parse_args()
     torch.manual_seed(0)
 
@@ -162,7 +165,12 @@ def main() -> None:
         export(built[key], out / file, input_name, shape, output_name)
         print(f"export_face: {file} {(out / file).stat().st_size / 1e6:.2f} MB")
 
-    frames = {name: decode_frame(src() if callable(src) else src, vf) for name, (src, vf) in FRAMES.items()}
+    def frame(name: str, src, vf: str) -> np.ndarray:
+        if args.reuse_stills is not None and name in DEBIAN_STILLS:
+            return np.load(args.reuse_stills / f"{name}.npy")
+        return decode_frame(src() if callable(src) else src, vf)
+
+    frames = {name: frame(name, src, vf) for name, (src, vf) in FRAMES.items()}
     for name, frame in frames.items():
         np.save(frames_dir / f"{name}.npy", frame)
 
