@@ -1,12 +1,9 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using EdgeEmotion.EdgeAgent.Configuration;
-using EdgeEmotion.EdgeAgent.Publishing;
 using EdgeEmotion.EdgeAgent.Service;
 using EdgeEmotion.Runtime.Packs;
-using EdgeEmotion.Runtime.Streaming;
 using Microsoft.Extensions.Logging;
 using MQTTnet.Server;
 
