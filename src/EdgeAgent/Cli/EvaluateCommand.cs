@@ -56,9 +56,8 @@ internal static class EvaluateCommand
             }
 
             var labelFile = result.GetValue(labels)!;
-            if (!File.Exists(labelFile))
+            if (!InputFile.Check("--labels", labelFile, error))
             {
-                error.WriteLine(Directory.Exists(labelFile) ? $"error: --labels {labelFile} is a folder, not a file" : $"error: --labels file {labelFile} does not exist");
                 return ExitCodes.Usage;
             }
 

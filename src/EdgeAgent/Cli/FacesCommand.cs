@@ -50,9 +50,8 @@ internal static class FacesCommand
                 return ExitCodes.Usage;
             }
 
-            if (videoPath is not null && !File.Exists(videoPath))
+            if (videoPath is not null && !InputFile.Check("--video", videoPath, error))
             {
-                error.WriteLine(Directory.Exists(videoPath) ? $"error: --video {videoPath} is a folder, not a file" : $"error: --video file {videoPath} does not exist");
                 return ExitCodes.Usage;
             }
 

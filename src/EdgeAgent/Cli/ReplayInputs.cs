@@ -69,9 +69,8 @@ internal sealed class ReplayInputs
 
         foreach (var (kind, file) in files)
         {
-            if (file is not null && !File.Exists(file))
+            if (file is not null && !InputFile.Check($"--{kind}", file, error))
             {
-                error.WriteLine(Directory.Exists(file) ? $"error: --{kind} {file} is a folder, not a file" : $"error: --{kind} file {file} does not exist");
                 return false;
             }
         }

@@ -94,7 +94,7 @@ public sealed class SourcesConfig
 
     public SourceConfig? Eda { get; init; }
 
-    /// <summary>Synthetic sources only: scripted dropouts, e.g. "visual:missing@20-28,audio:silence@40-46".</summary>
+    /// <summary>Synthetic sources and video files (a file source or a file camera): scripted dropouts, e.g. "visual:missing@20-28,audio:silence@40-46".</summary>
     public string? Dropouts { get; init; }
 }
 

@@ -61,11 +61,10 @@ internal sealed partial class SourceFactory(SourcesConfig config, PackManifest p
         }
 
         var spec = PackSources.FrameClock(pack);
-        return source.Type switch
+        if (source.Type is not (SourceType.File or SourceType.Camera))
         {
-            SourceType.File => new VideoFileSource(Resolve(source.Path!), new VideoFileSourceOptions { FallbackFrameRate = spec.FrameRate, Pacing = SourcePacing.RealTime, TimeProvider = clock }),
-            SourceType.Camera => new CameraSource(source.Camera ?? new CameraOptions(), loggers.CreateLogger<CameraSource>(), clock),
-            _ => new SyntheticVideoSource(new SyntheticVideoOptions
+            // Plays the dropout script itself.
+            return new SyntheticVideoSource(new SyntheticVideoOptions
             {
                 FaceImagePath = source.FaceImage is { } face ? Resolve(face) : DefaultFaceImage,
                 FrameRate = spec.FrameRate,
@@ -73,8 +72,18 @@ internal sealed partial class SourceFactory(SourcesConfig config, PackManifest p
                 Pacing = SourcePacing.RealTime,
                 TimeProvider = clock,
                 Dropouts = dropouts,
-            }),
-        };
+            });
+        }
+
+        ISampleSource<VideoFrame> video = source.Type == SourceType.File
+            ? new VideoFileSource(Resolve(source.Path!), new VideoFileSourceOptions { FallbackFrameRate = spec.FrameRate, Pacing = SourcePacing.RealTime, TimeProvider = clock })
+            : new CameraSource(source.Camera ?? new CameraOptions(), loggers.CreateLogger<CameraSource>(), clock);
+
+        // A video file standing in for a camera (the demo on recorded video) plays the script's
+        // visual dropouts too; a sensor's own failures are never scripted.
+        return KindOf(source) == SourceKind.File && dropouts.Dropouts.Any(d => d.Modality == SensorModality.Visual)
+            ? new ScriptedVideoDropouts(video, dropouts)
+            : video;
     }
 
     public ISampleSource<AudioBlock>? Audio()

@@ -126,7 +126,8 @@ public sealed class BenchFaceStageTests
 
     [Theory]
     [InlineData("--face-detect-every", "0", "--face-detect-every must be >= 1")]
-    [InlineData("--face-video", "/nonexistent/face.mp4", "--face-video /nonexistent/face.mp4 does not exist")]
+    [InlineData("--face-video", "/nonexistent/face.mp4", "--face-video file /nonexistent/face.mp4 does not exist")]
+    [InlineData("--face-video", "/", "--face-video / is a folder, not a file")]
     public async Task Bad_face_options_are_usage_errors(string option, string value, string message)
     {
         var (code, _, error) = await CliRunner.RunAsync("bench", "--pack", TestPaths.Pack("affect-tiny"), option, value);

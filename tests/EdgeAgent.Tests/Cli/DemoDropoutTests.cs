@@ -30,7 +30,7 @@ public sealed class DemoDropoutTests
     {
         var manifest = ModelPackLoader.Load(TestPaths.Pack(pack)).Manifest;
 
-        var config = DemoCommand.DemoConfig("demo", TestPaths.Pack(pack), manifest, new Uri("mqtt://127.0.0.1:1883"), Path.GetTempPath());
+        var config = DemoSetup.Config("demo", TestPaths.Pack(pack), manifest, new Uri("mqtt://127.0.0.1:1883"), Path.GetTempPath());
 
         Assert.StartsWith("visual:missing@8-15,", config.Sources.Dropouts, StringComparison.Ordinal);
         Assert.DoesNotContain(absent, config.Sources.Dropouts, StringComparison.Ordinal);

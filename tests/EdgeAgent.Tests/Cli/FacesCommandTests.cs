@@ -62,6 +62,23 @@ public sealed class FacesCommandTests(ITestOutputHelper log) : IDisposable
         Assert.Contains(rows, r => r.StartsWith("mean ms: detect ", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Expressions_mp4_json_has_the_real_face_on_at_least_95_percent_of_frames()
+    {
+        var (code, output, error) = await Faces("--video", TestMedia.ExpressionVideo, "--json");
+
+        Assert.True(code == ExitCodes.Ok, error);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(481, lines.Length);
+        var withFace = lines[..^1].Select(l => JsonDocument.Parse(l).RootElement).Where(f => f.GetProperty("face").GetBoolean()).ToList();
+        var summary = JsonDocument.Parse(lines[^1]).RootElement.GetProperty("summary");
+        log.WriteLine(summary.ToString());
+        // Measured: the face on 480 of 480 frames, its box 102-112 px wide.
+        Assert.True(withFace.Count >= 0.95 * 480, $"face on {withFace.Count} of 480 frames");
+        Assert.All(withFace, f => Assert.InRange(f.GetProperty("box").GetProperty("width").GetDouble(), 80, 140));
+        Assert.Equal(480, summary.GetProperty("frames").GetInt32());
+    }
+
     [Theory]
     [InlineData("annotated.mp4")]
     [InlineData("annotated.avi")]
