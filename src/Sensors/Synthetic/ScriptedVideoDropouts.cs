@@ -8,8 +8,8 @@ namespace EdgeEmotion.Sensors.Synthetic;
 /// A recorded video played through a <see cref="DropoutScript"/>'s visual dropouts, as
 /// <see cref="SyntheticVideoSource"/> applies them to its own frames: a frame whose timestamp
 /// falls in a <c>missing</c> interval is dropped, one in a <c>frozen</c> interval carries the
-/// pixels of the last frame delivered before it (of its own first frame when none was). So the demo on a video file still shows the
-/// held and substituted states.
+/// pixels of the last frame delivered before it (of its own first frame when none was). So the
+/// demo on a video file still shows the held and substituted states.
 /// </summary>
 public sealed class ScriptedVideoDropouts(ISampleSource<VideoFrame> inner, DropoutScript script) : ISampleSource<VideoFrame>
 {
